@@ -1,0 +1,40 @@
+"""Prescreen: a pre-screening questionnaire and triage aid for ketamine / esketamine clinics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config import Config, config_for
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the app. Tests pass TestingConfig and any overrides."""
+    from app import cli, errors, extensions, logging_setup, security, templating
+    from app.auth import bp as auth_bp
+    from app.fhir import bp as fhir_bp
+    from app.public import bp as public_bp
+    from app.review import bp as review_bp
+    from app.rules import Settings
+    from app.screening import bp as screening_bp
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_for())
+    app.config.from_pyfile("settings.py", silent=True)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    rule_settings = {**app.config["RULES"]}
+    rule_settings.update({k: v for k, v in app.config.items() if k.startswith("RULES_")})
+    app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up
+
+    logging_setup.init_app(app)
+    extensions.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

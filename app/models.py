@@ -1,0 +1,183 @@
+"""What Prescreen keeps: drafts, submissions, staff, notes, the timeline and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+ROLES = ("coordinator", "clinician", "admin")
+STATUSES = (
+    "new",
+    "in_review",
+    "evaluation_scheduled",
+    "needs_more_info",
+    "declined",
+    "referred_elsewhere",
+    "closed",
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class StaffUser(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        """The session remembers the account and its session version, so bumping it logs out."""
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles or self.role == "admin"
+
+
+class Draft(db.Model):  # type: ignore[name-defined,misc]
+    """A questionnaire in progress, saved after every valid step."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    resume_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submit_key: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completed_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    is_urgent: Mapped[bool] = mapped_column(default=False, index=True)
+    safety_decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    priority: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    submitted_at: Mapped[dt.datetime | None]
+
+    submission: Mapped[Submission | None] = relationship(back_populates="draft")
+
+
+class Submission(db.Model):  # type: ignore[name-defined,misc]
+    """A submitted questionnaire with the decision the rules made of it."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ruleset_version: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[dt.date]
+    outcome: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int]
+    is_urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(32), default="new")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    search_name: Mapped[str] = mapped_column(String(210), default="", index=True)
+    search_email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    search_phone: Mapped[str] = mapped_column(String(32), default="", index=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    first_action_at: Mapped[dt.datetime | None]
+    evaluation_decision: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    draft: Mapped[Draft | None] = relationship(back_populates="submission")
+    assigned_to: Mapped[StaffUser | None] = relationship()
+    notes: Mapped[list[Note]] = relationship(
+        back_populates="submission", order_by="Note.created_at"
+    )
+    events: Mapped[list[TimelineEvent]] = relationship(
+        back_populates="submission", order_by="TimelineEvent.created_at"
+    )
+
+
+# The queue's order (priority DESC, submitted_at, id) read straight from an index, also per
+# status and per outcome, so that any page of 100,000 submissions is an index walk, not a sort.
+Index("ix_submission_queue", Submission.priority.desc(), Submission.submitted_at, Submission.id)
+Index(
+    "ix_submission_status_queue",
+    Submission.status,
+    Submission.priority.desc(),
+    Submission.submitted_at,
+    Submission.id,
+)
+Index(
+    "ix_submission_outcome_queue",
+    Submission.outcome,
+    Submission.priority.desc(),
+    Submission.submitted_at,
+    Submission.id,
+)
+
+
+class Note(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="notes")
+    author: Mapped[StaffUser] = relationship()
+
+
+class TimelineEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Something that happened to a submission: status change, assignment, note, evaluation."""
+
+    __tablename__ = "timeline_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+    actor: Mapped[StaffUser | None] = relationship()
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Append-only record of staff reads and changes of PHI, exports and login attempts.
+
+    Holds identifiers and action names only, never answer contents.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(20))
+    target_id: Mapped[int | None]
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[StaffUser | None] = relationship()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+
+from app.extensions import db
+from app.public import bp
+from app.urls import safe_next
+
+
+@bp.get("/")
+def landing() -> ResponseReturnValue:
+    return render_template("public/landing.html")
+
+
+@bp.get("/privacy")
+def privacy() -> ResponseReturnValue:
+    return render_template("public/privacy.html")
+
+
+@bp.post("/language")
+def set_language() -> ResponseReturnValue:
+    """Remember the chosen language in the session and go back to the page."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next"), "/"))
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        db.session.rollback()
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}

@@ -1,0 +1,213 @@
+"""Drafts and submissions for the patient questionnaire: the units of work behind the views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, session
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import questionnaire, rules
+from app.extensions import db
+from app.models import Draft, Submission, utcnow
+from app.questionnaire import Step
+from app.submissions import build_submission
+
+SESSION_KEY = "draft"
+RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RESUME_LENGTH = 12  # 60 bits: unguessable, and still short enough to write down
+
+
+def _hash_code(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """Accept the code as people type it: any case, spaces or dashes, O for 0, I/L for 1."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+def format_code(raw: str) -> str:
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def today() -> dt.date:
+    return utcnow().date()
+
+
+def _expiry() -> dt.datetime:
+    return utcnow() + dt.timedelta(days=current_app.config["DRAFT_EXPIRY_DAYS"])
+
+
+def current_draft() -> Draft | None:
+    """The draft this browser is filling in, if it is still open."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    draft = db.session.scalar(select(Draft).where(Draft.token == token))
+    if draft is None or draft.expires_at < utcnow():
+        session.pop(SESSION_KEY, None)
+        return None
+    return draft
+
+
+def create_draft(language: str) -> tuple[Draft, str]:
+    """Start a draft; returns it and its resume code (shown to the patient, stored hashed)."""
+    code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
+    draft = Draft(
+        token=secrets.token_urlsafe(32),
+        resume_code_hash=_hash_code(code),
+        submit_key=secrets.token_urlsafe(24),
+        answers={},
+        completed_steps=[],
+        language=language,
+        expires_at=_expiry(),
+    )
+    db.session.add(draft)
+    session[SESSION_KEY] = draft.token
+    session["resume_code"] = format_code(code)
+    session.permanent = True
+    return draft, format_code(code)
+
+
+def resume(code: str) -> Draft | None:
+    """Bind the draft with this resume code to this browser, if it exists and is still open."""
+    if len(normalise_code(code)) != RESUME_LENGTH:
+        return None
+    draft = db.session.scalar(select(Draft).where(Draft.resume_code_hash == _hash_code(code)))
+    if draft is None or draft.expires_at < utcnow() or draft.submitted_at is not None:
+        return None
+    session[SESSION_KEY] = draft.token
+    session["resume_code"] = format_code(normalise_code(code))
+    session.permanent = True
+    return draft
+
+
+def save_step(draft: Draft | None, step: Step, cleaned: Mapping[str, Any], language: str) -> Draft:
+    """Store a valid step at once, and flag the draft urgent on any safety signal."""
+    if draft is None:
+        draft, _code = create_draft(language)
+    # Branching may hide later steps' answers now: keep only what is still shown.
+    draft.answers = questionnaire.prune_hidden(
+        questionnaire.merge_step(draft.answers or {}, step, cleaned)
+    )
+    done = [name for name in draft.completed_steps or [] if name != step.name]
+    draft.completed_steps = [*done, step.name]
+    draft.expires_at = _expiry()
+    _flag_safety(draft)
+    db.session.commit()
+    return draft
+
+
+def _flag_safety(draft: Draft) -> None:
+    settings = current_app.config["RULE_SETTINGS"]
+    decision = rules.evaluate_safety(draft.answers, settings, today())
+    if decision is not None:
+        draft.is_urgent = True
+        draft.safety_decision = decision.to_document()
+        draft.priority = decision.priority
+
+
+def has_safety_signal(answers: Mapping[str, Any]) -> bool:
+    return rules.has_safety_signal(answers, current_app.config["RULE_SETTINGS"])
+
+
+def completed_visible(draft: Draft | None) -> list[str]:
+    """Names of the visible steps completed in order, stopping at the first gap."""
+    if draft is None:
+        return []
+    done = set(draft.completed_steps or [])
+    names = []
+    for step in questionnaire.visible_steps(draft.answers or {}):
+        if step.name not in done:
+            break
+        names.append(step.name)
+    return names
+
+
+def first_open_step(draft: Draft | None) -> Step | None:
+    """The first visible step not yet completed (None when every step is done)."""
+    answers = draft.answers if draft else {}
+    done = set(completed_visible(draft))
+    for step in questionnaire.visible_steps(answers or {}):
+        if step.name not in done:
+            return step
+    return None
+
+
+def may_open(draft: Draft | None, step: Step) -> bool:
+    """A step is open once every visible step before it is complete (no skipping ahead)."""
+    answers = draft.answers if draft else {}
+    visible = questionnaire.visible_steps(answers or {})
+    if step not in visible:
+        return False
+    done = set(completed_visible(draft))
+    return all(s.name in done for s in visible[: visible.index(step)])
+
+
+def submit(draft: Draft) -> tuple[Submission | None, list[questionnaire.FieldError]]:
+    """Turn a complete draft into exactly one submission (replays return the same one)."""
+    if draft.submission is not None:
+        return draft.submission, []
+    cleaned, errors = questionnaire.validate_document(draft.answers or {}, today())
+    if errors:
+        return None, errors
+    submission = build_submission(cleaned, draft=draft, language=draft.language)
+    draft.submitted_at = submission.submitted_at
+    draft.answers = {}  # the submission holds them now; keep one copy of the PHI
+    db.session.add(submission)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request submitted this draft a moment ago: return that one.
+        db.session.rollback()
+        existing = db.session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+        return existing, []
+    return submission, []
+
+
+def commit() -> None:
+    db.session.commit()
+
+
+def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire.Element]:
+    """The items drawn on a step's page.
+
+    An item whose condition reads another answer on the same page is always drawn (the page
+    must work without JavaScript); the server drops its value if the condition is false.
+    """
+    own = set(step.field_names)
+    shown = []
+    for element in step.items:
+        condition = element.shown_if
+        if condition is None or condition.fields() & own or condition.evaluate(answers):
+            shown.append(element)
+    return shown
+
+
+def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
+    """Add a row to, or remove one from, a repeating group (buttons that work without JS)."""
+    verb, _, rest = action.partition(":")
+    name, _, index = rest.partition(":")
+    group = step.element(name)
+    if not isinstance(group, questionnaire.Group):
+        return raw
+    rows = list(raw.get(name) or [])
+    if verb == "add" and len(rows) < group.max_entries:
+        rows.append({})
+    elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
+        del rows[int(index)]
+    return {**raw, name: rows}
+
+
+def step_of_field(name: str) -> Step | None:
+    """The step that asks ``name``."""
+    return next((s for s in questionnaire.STEPS if name in s.field_names), None)

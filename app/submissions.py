@@ -1,0 +1,93 @@
+"""Storing submissions: the one place a submission is created or re-decided.
+
+Used by the questionnaire's submit, by ``flask demo seed`` and by re-evaluation, so all three
+store the same columns the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from app import rules
+from app.extensions import db
+from app.models import Draft, Submission, utcnow
+
+# Crockford base32 without I, L, O, U: easy to read aloud, no look-alike characters.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference() -> str:
+    """A random, non-sequential reference like ``PS-7K3M-Q9TD`` (40 bits of randomness)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"PS-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_phone(phone: str | None) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def search_columns(answers: Mapping[str, Any]) -> dict[str, str]:
+    """The lower-cased values staff search by (name, email, phone digits)."""
+    name = f"{answers.get('first_name', '')} {answers.get('last_name', '')}".strip().lower()
+    return {
+        "search_name": name,
+        "search_email": str(answers.get("email", "")).strip().lower(),
+        "search_phone": normalise_phone(answers.get("phone")),
+    }
+
+
+def decide(answers: Mapping[str, Any], as_of: dt.date) -> rules.Decision:
+    return rules.evaluate(answers, current_app.config["RULE_SETTINGS"], as_of)
+
+
+def build_submission(
+    answers: Mapping[str, Any],
+    *,
+    as_of: dt.date | None = None,
+    submitted_at: dt.datetime | None = None,
+    draft: Draft | None = None,
+    language: str = "en",
+) -> Submission:
+    """Evaluate the answers and return a new, unsaved Submission holding both documents."""
+    submitted_at = submitted_at or utcnow()
+    as_of = as_of or submitted_at.date()
+    decision = decide(answers, as_of).to_document()
+    return Submission(
+        reference=new_reference(),
+        draft=draft,
+        answers=dict(answers),
+        decision=decision,
+        ruleset_version=decision["ruleset_version"],
+        as_of=as_of,
+        outcome=decision["outcome"],
+        priority=decision["priority"],
+        is_urgent=decision["outcome"] == "urgent_safety_review",
+        status="new",
+        language=language,
+        submitted_at=submitted_at,
+        **search_columns(answers),
+    )
+
+
+def store_submission(answers: Mapping[str, Any], **kwargs: Any) -> Submission:
+    """Evaluate, store and commit one submission."""
+    submission = build_submission(answers, **kwargs)
+    db.session.add(submission)
+    db.session.commit()
+    return submission
+
+
+def apply_decision(submission: Submission, decision: rules.Decision) -> None:
+    """Replace a stored decision (re-evaluation); the caller audits and commits."""
+    document = decision.to_document()
+    submission.decision = document
+    submission.ruleset_version = document["ruleset_version"]
+    submission.outcome = document["outcome"]
+    submission.priority = document["priority"]
+    submission.is_urgent = document["outcome"] == "urgent_safety_review"

@@ -1,0 +1,112 @@
+"""Settings for each environment, read from environment variables with laptop defaults.
+
+No other module reads ``os.environ``: everything the app needs is a key of ``Config``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key() -> str:
+    """Generate a secret key once and keep it in instance/, so sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def rules_overrides() -> dict[str, str]:
+    """Every ``RULES_*`` environment variable, handed to ``rules.Settings.from_config``."""
+    return {key: value for key, value in os.environ.items() if key.startswith("RULES_")}
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SECRET_KEY = _env("SECRET_KEY")
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+
+    CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
+    CRISIS_LINE = _env("CRISIS_LINE", "988")
+    CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")
+    EMERGENCY_NUMBER = _env("EMERGENCY_NUMBER", "911")
+    CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
+    SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
+    DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=DRAFT_EXPIRY_DAYS)
+    LANGUAGES = ("en", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
+    STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 12)
+    QUEUE_PAGE_SIZE = _env_int("QUEUE_PAGE_SIZE", 25)
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # a name in argon2.profiles
+
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "prescreen_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    RULES: dict[str, str] = rules_overrides()
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = Config.SECRET_KEY or _development_secret_key()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = True
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-prescreen"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The config class named by ``name`` or by ``PRESCREEN_ENV`` (development by default)."""
+    return CONFIGS[name or _env("PRESCREEN_ENV", "development") or "development"]
