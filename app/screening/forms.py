@@ -21,6 +21,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -40,8 +41,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _choices(item: Item) -> list[tuple[str, Any]]:
-    return [(c.value, lazy_gettext(c.label)) for c in item.choices]
+def _choices(item: Item) -> list[SelectChoice]:
+    return [SelectChoice(c.value, lazy_gettext(c.label)) for c in item.choices]
 
 
 def field_for(item: Item) -> Field:
@@ -53,7 +54,7 @@ def field_for(item: Item) -> Field:
     if item.kind == "multi":
         return MultiCheckboxField(choices=_choices(item), **options)
     if item.choices and item.widget == "select":
-        blank = [("", lazy_gettext("Choose one"))]
+        blank = [SelectChoice("", lazy_gettext("Choose one"))]
         return SelectField(choices=blank + _choices(item), **options)
     if item.choices:
         return RadioField(choices=_choices(item), **options)

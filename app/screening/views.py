@@ -54,12 +54,15 @@ def _render(step: Step, form: forms.StepForm, **context: Any) -> ResponseReturnV
     )
 
 
+def _resume_point(draft: Draft | None) -> ResponseReturnValue:
+    step = services.first_open_step(draft)
+    return redirect(url_for(".step", step_name=step.name) if step else url_for(".review"))
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Start, or carry on where this browser left off."""
-    draft = services.current_draft()
-    step = services.first_open_step(draft)
-    return redirect(url_for(".step", step_name=step.name) if step else url_for(".review"))
+    return _resume_point(services.current_draft())
 
 
 @bp.post("/start")
@@ -75,7 +78,7 @@ def step(step_name: str) -> ResponseReturnValue:
     if draft is not None and draft.submitted_at is not None:
         return redirect(url_for(".done"))
     if not services.may_open(draft, current):
-        return redirect(url_for(".index"))
+        return _resume_point(draft)
     answers = dict(draft.answers) if draft else {"preferred_language": _locale()}
     if request.method == "GET":
         return _render(current, forms.build_form(current, answers))
@@ -176,6 +179,8 @@ def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     current = questionnaire.step_by_name(str(request.view_args.get("step_name")))  # type: ignore[union-attr]
     if current is None:
         abort(404)
+    if not services.may_open(services.current_draft(), current):
+        return _resume_point(services.current_draft())
     raw = forms.raw_from_formdata(current, request.form)
     message = gettext(
         "This page had expired, so nothing was saved yet. Check your answers and press Continue."
