@@ -54,6 +54,9 @@ def evaluate_command(source: TextIO, as_of: dt.date) -> None:
                 documents.append((number, json.loads(line)))
             except json.JSONDecodeError as error:
                 documents.append((number, _Invalid(str(error))))
+    if not documents:
+        click.echo(json.dumps([{"field": "", "message": "no answers document given"}]), err=True)
+        sys.exit(2)
     failed = False
     out = sys.stdout
     for line, document in documents:

@@ -157,10 +157,11 @@ def submit(draft: Draft) -> tuple[Submission | None, list[questionnaire.FieldErr
     """Turn a complete draft into exactly one submission (replays return the same one)."""
     if draft.submission is not None:
         return draft.submission, []
-    cleaned, errors = questionnaire.validate_document(draft.answers or {}, today())
+    as_of = today()
+    cleaned, errors = questionnaire.validate_document(draft.answers or {}, as_of)
     if errors:
         return None, errors
-    submission = build_submission(cleaned, draft=draft, language=draft.language)
+    submission = build_submission(cleaned, as_of=as_of, draft=draft, language=draft.language)
     draft.submitted_at = submission.submitted_at
     draft.answers = {}  # the submission holds them now; keep one copy of the PHI
     db.session.add(submission)
