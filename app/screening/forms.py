@@ -7,6 +7,7 @@ command line uses too. ``StepForm.check`` runs it and puts each error beside its
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,35 @@ from wtforms.widgets import CheckboxInput, DateInput, EmailInput, ListWidget, Te
 
 from app import questionnaire
 from app.questionnaire import Group, Item, Step
+
+
+def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
+    """A condition as plain data for the page script that shows branches as people answer."""
+    data: dict[str, Any] = {"op": type(condition).__name__}
+    for name, value in vars(condition).items():
+        if name == "conditions":
+            data[name] = [condition_data(c) for c in value]
+        else:
+            data[name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+@lru_cache(maxsize=32)
+def reveal_conditions(step: Step) -> dict[str, str]:
+    """JSON conditions of the items whose visibility depends on answers on the same page.
+
+    Keys are item names, or ``group.item`` for items inside a repeating group.
+    """
+    own = set(step.field_names)
+    reveal: dict[str, str] = {}
+    for element in step.items:
+        if isinstance(element, Group):
+            for item in element.items:
+                if item.shown_if is not None:
+                    reveal[f"{element.name}.{item.name}"] = json.dumps(condition_data(item.shown_if))
+        elif element.shown_if is not None and element.shown_if.fields() & own:
+            reveal[element.name] = json.dumps(condition_data(element.shown_if))
+    return reveal
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -110,9 +140,11 @@ class StepForm(Form):
                 error.message
             )
             target = fields.get(error.field)
-            if target is not None:
-                target.errors = [*target.errors, message] if target.errors else [message]
-            self.problems.append((anchor(target) if target else "main", message))
+            if target is None:
+                self.problems.append(("main", message))
+                continue
+            target.errors = [*target.errors, message] if target.errors else [message]
+            self.problems.append((anchor(target), f"{summary_label(self, error.field)}: {message}"))
         return None if errors else cleaned
 
 
@@ -124,6 +156,19 @@ def iter_fields(form: Form) -> Iterator[tuple[str, Field]]:
                 yield from iter_fields(entry.form)
         else:
             yield field.id, field
+
+
+def summary_label(form: StepForm, field_id: str) -> str:
+    """The question an error is about, with its row ("Medicine 2") inside a repeating group."""
+    parts = field_id.split("-")
+    if len(parts) == 3 and isinstance(form.step.element(parts[0]), Group):
+        group = form.step.element(parts[0])
+        assert isinstance(group, Group)
+        item = group.item(parts[2])
+        row = gettext(group.item_label) % {"n": int(parts[1]) + 1}
+        return f"{row}, {gettext(item.label) if item else parts[2]}"
+    element = form.step.element(field_id)
+    return gettext(element.label) if element is not None else field_id
 
 
 def anchor(field: Field) -> str:

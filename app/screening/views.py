@@ -49,6 +49,7 @@ def _render(step: Step, form: forms.StepForm, **context: Any) -> ResponseReturnV
         previous=previous,
         total=questionnaire.TOTAL_STEPS,
         autocomplete=AUTOCOMPLETE,
+        reveal=forms.reveal_conditions(step),
         resume_code=session.get("resume_code") if draft else None,
         **context,
     )

@@ -1,0 +1,147 @@
+"""The building blocks of the questionnaire definition: choices, items, groups and steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any, Literal
+
+from app.questionnaire.conditions import Condition
+
+Kind = Literal[
+    "string", "text", "date", "email", "phone", "int", "decimal", "bool", "enum", "multi"
+]
+Widget = Literal["radio", "select", "checkbox", "checkboxes", "input", "textarea"]
+
+MAX_RADIO_CHOICES = 6
+"""An enum with more choices than this is drawn as a select box."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of an enum/multi (or a labelled score of a rating item)."""
+
+    value: str
+    label: str
+
+
+def default_widget(kind: Kind, choice_count: int = 0) -> Widget:
+    """The widget an item of this kind gets unless it says otherwise."""
+    if kind == "enum":
+        return "radio" if choice_count <= MAX_RADIO_CHOICES else "select"
+    if kind == "int" and choice_count:
+        return "radio"
+    if kind == "multi":
+        return "checkboxes"
+    if kind == "bool":
+        return "checkbox"
+    if kind == "text":
+        return "textarea"
+    return "input"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """One question. ``required`` means required when shown.
+
+    ``intro`` is text shown just before the item (an instrument's stem, such as the GAD-7's);
+    ``required_message`` replaces the generic "answer this" error with a specific one.
+    """
+
+    name: str
+    kind: Kind
+    label: str
+    required: bool
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    max_length: int | None = None
+    shown_if: Condition | None = None
+    exclusive: tuple[str, ...] = ()
+    must_be_true: bool = False
+    widget: Widget = "input"
+    loinc: str | None = None
+    default: object = None
+    intro: str = ""
+    required_message: str = ""
+
+    def choice(self, value: object) -> Choice | None:
+        """The choice whose value is ``value`` (``3`` finds the choice ``"3"``), if any."""
+        if isinstance(value, bool):
+            return None
+        key = str(value) if isinstance(value, int) else value
+        return next((c for c in self.choices if c.value == key), None)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The allowed choice values, in order."""
+        return tuple(c.value for c in self.choices)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    """A repeating group of items, stored as a list of objects (WTForms ``FieldList``).
+
+    Sub-item conditions refer to sibling fields of the same entry.
+    """
+
+    name: str
+    label: str
+    item_label: str
+    items: tuple[Item, ...]
+    help: str = ""
+    min_entries: int = 0
+    max_entries: int = 20
+    shown_if: Condition | None = None
+    required: bool = False
+
+    def item(self, name: str) -> Item | None:
+        """The sub-item called ``name``, if any."""
+        return next((i for i in self.items if i.name == name), None)
+
+
+Element = Item | Group
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One page of the questionnaire. ``number`` is the "Step N of 10" shown (7b shares 7)."""
+
+    name: str
+    number: int
+    title: str
+    items: tuple[Element, ...]
+    intro: str = ""
+    shown_if: Condition | None = None
+    safety_response: bool = False
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Top-level answer keys this step owns (group names included), in order."""
+        return tuple(element.name for element in self.items)
+
+    def element(self, name: str) -> Element | None:
+        """The item or group called ``name`` on this step, if any."""
+        return next((e for e in self.items if e.name == name), None)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A validation error: ``field`` uses FieldList naming (``medication_trials-0-drug``).
+
+    ``message`` is the untranslated English template; translate it, then ``% params``.
+    """
+
+    field: str
+    message: str
+    params: dict[str, Any] = dataclass_field(default_factory=dict, hash=False)
+
+    @property
+    def text(self) -> str:
+        """The English message with its parameters filled in."""
+        return self.message % self.params if self.params else self.message
+
+    def to_dict(self) -> dict[str, str]:
+        """The ``{"field", "message"}`` object of the command line's error list."""
+        return {"field": self.field, "message": self.text}
