@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -46,7 +47,7 @@ def rules_overrides() -> dict[str, str]:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     SECRET_KEY = _env("SECRET_KEY")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -67,7 +68,7 @@ class Config:
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
     STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 12)
     QUEUE_PAGE_SIZE = _env_int("QUEUE_PAGE_SIZE", 25)
-    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # a name in argon2.profiles
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # a name in argon2.profiles
 
     MAX_CONTENT_LENGTH = 256 * 1024
     MAX_FORM_MEMORY_SIZE = 256 * 1024
@@ -77,7 +78,7 @@ class Config:
     SESSION_COOKIE_NAME = "prescreen_session"
     REMEMBER_COOKIE_HTTPONLY = True
 
-    RULES: dict[str, str] = rules_overrides()
+    RULES: ClassVar[dict[str, str]] = rules_overrides()
 
 
 class DevelopmentConfig(Config):
@@ -86,11 +87,11 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production"
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
-    PASSWORD_HASH_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow
+    ARGON2_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow
 
 
 class ProductionConfig(Config):

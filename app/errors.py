@@ -6,7 +6,8 @@ import secrets
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db

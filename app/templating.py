@@ -16,7 +16,8 @@ def form_errors(form: Any) -> list[tuple[str, str]]:
     items = []
     for field in form:
         for message in field.errors:
-            anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+            choices = field.type in ("RadioField", "MultiCheckboxField")
+            anchor = f"{field.id}-0" if choices else field.id
             items.append((anchor, message))
     return items
 

@@ -58,7 +58,9 @@ def reveal_conditions(step: Step) -> dict[str, str]:
         if isinstance(element, Group):
             for item in element.items:
                 if item.shown_if is not None:
-                    reveal[f"{element.name}.{item.name}"] = json.dumps(condition_data(item.shown_if))
+                    reveal[f"{element.name}.{item.name}"] = json.dumps(
+                        condition_data(item.shown_if)
+                    )
         elif element.shown_if is not None and element.shown_if.fields() & own:
             reveal[element.name] = json.dumps(condition_data(element.shown_if))
     return reveal
@@ -136,8 +138,8 @@ class StepForm(Form):
         self.problems = []
         fields = dict(iter_fields(self))
         for error in errors:
-            message = gettext(error.message) % error.params if error.params else gettext(
-                error.message
+            message = (
+                gettext(error.message) % error.params if error.params else gettext(error.message)
             )
             target = fields.get(error.field)
             if target is None:
@@ -163,10 +165,9 @@ def summary_label(form: StepForm, field_id: str) -> str:
     parts = field_id.split("-")
     if len(parts) == 3 and isinstance(form.step.element(parts[0]), Group):
         group = form.step.element(parts[0])
-        assert isinstance(group, Group)
-        item = group.item(parts[2])
-        row = gettext(group.item_label) % {"n": int(parts[1]) + 1}
-        return f"{row}, {gettext(item.label) if item else parts[2]}"
+        item = group.item(parts[2]) if isinstance(group, Group) else None
+        row = gettext(group.item_label) % {"n": int(parts[1]) + 1}  # type: ignore[union-attr]
+        return f"{row}, {gettext(item.label) if item else parts[2]}"  # type: ignore[union-attr]
     element = form.step.element(field_id)
     return gettext(element.label) if element is not None else field_id
 

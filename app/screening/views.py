@@ -167,7 +167,9 @@ def resume() -> ResponseReturnValue:
             services.commit()
             return redirect(url_for(".index"))
         form.code.errors.append(
-            gettext("We could not find an open questionnaire with that code. Check it and try again.")
+            gettext(
+                "We could not find an open questionnaire with that code. Check it and try again."
+            )
         )
     return render_template("screening/resume.html", form=form)
 
@@ -187,4 +189,3 @@ def csrf_failed(error: CSRFError) -> ResponseReturnValue:
         "This page had expired, so nothing was saved yet. Check your answers and press Continue."
     )
     return _render(current, forms.build_form(current, raw), notice=message), 200
-

@@ -112,7 +112,13 @@ def test_branches_pregnancy_psychosis_ketamine_and_attempt(app: Flask, client: F
         prior_ketamine_problems_text="Felt faint",
         conditions=["depression", "anxiety"],
         primary_condition="depression",
-        gad7_1=1, gad7_2=1, gad7_3=1, gad7_4=1, gad7_5=1, gad7_6=1, gad7_7=1,
+        gad7_1=1,
+        gad7_2=1,
+        gad7_3=1,
+        gad7_4=1,
+        gad7_5=1,
+        gad7_6=1,
+        gad7_7=1,
     )
     fill_in(client, answers)
     submit(client)
@@ -326,9 +332,7 @@ def test_bad_input_is_explained_beside_the_field_and_loses_nothing(
 
 
 def test_huge_body_gets_the_413_page(client: FlaskClient) -> None:
-    response = client.post(
-        "/screening/about_you", data={"first_name": "x" * (2 * 1024 * 1024)}
-    )
+    response = client.post("/screening/about_you", data={"first_name": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too much" in response.get_data(as_text=True)
 

@@ -35,9 +35,7 @@ def test_example_through_the_form(
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_example_through_the_command_line(
-    runner: FlaskCliRunner, tmp_path: Any, name: str
-) -> None:
+def test_example_through_the_command_line(runner: FlaskCliRunner, tmp_path: Any, name: str) -> None:
     answers, outcome, priority, rule_ids = EXAMPLES[name]
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers))
@@ -53,7 +51,9 @@ def test_example_through_the_command_line(
 def test_json_lines_give_one_decision_a_line_in_order(runner: FlaskCliRunner) -> None:
     names = sorted(EXAMPLES)
     lines = "\n".join(json.dumps(EXAMPLES[n][0]) for n in names)
-    result = runner.invoke(args=["screening", "evaluate", "-", "--as-of", "2026-11-25"], input=lines)
+    result = runner.invoke(
+        args=["screening", "evaluate", "-", "--as-of", "2026-11-25"], input=lines
+    )
     assert result.exit_code == 0, result.output
     outcomes = [json.loads(line)["outcome"] for line in result.stdout.splitlines()]
     assert outcomes == [EXAMPLES[n][1] for n in names]

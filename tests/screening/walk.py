@@ -45,7 +45,9 @@ def post_step(client: FlaskClient, step: Step, data: dict[str, Any], **kwargs: A
     assert page.status_code == 200, (step.name, page.status_code, page.location)
     token = csrf_token(page.get_data(as_text=True))
     return client.post(
-        f"/screening/{step.name}", data={"csrf_token": token, **data, "action": "continue"}, **kwargs
+        f"/screening/{step.name}",
+        data={"csrf_token": token, **data, "action": "continue"},
+        **kwargs,
     )
 
 
