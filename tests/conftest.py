@@ -16,6 +16,8 @@ from flask_sqlalchemy import SQLAlchemy
 from app import create_app, extensions
 from config import TestingConfig
 
+pytest_plugins = ["tests.staff_fixtures"]  # make_staff, login
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

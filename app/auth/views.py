@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth import bp, forms, services
+from app.auth.decorators import staff_required
+from app.extensions import limiter
+from app.urls import safe_next
+
+# (endpoint, label, roles that see it; empty = every staff member)
+NAV_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("review.queue", _l("Queue"), ()),
+    ("review.dashboard", _l("Dashboard"), ()),
+    ("review.audit_log", _l("Audit log"), ("admin",)),
+    ("auth.account", _l("Account"), ()),
+)
+
+ROLE_LABELS = {
+    "coordinator": _l("Intake coordinator"),
+    "clinician": _l("Clinician"),
+    "admin": _l("Administrator"),
+}
+
+
+@bp.app_context_processor
+def staff_nav() -> dict[str, Any]:
+    def staff_nav_links() -> list[dict[str, Any]]:
+        """The staff menu for the signed-in user: pages that exist and that their role opens."""
+        return [
+            {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
+            for endpoint, label, roles in NAV_LINKS
+            if endpoint in current_app.view_functions
+            and (not roles or current_user.has_role(*roles))
+        ]
+
+    return {"staff_nav_links": staff_nav_links}
+
+
+def _after_login() -> str:
+    return safe_next(request.args.get("next"), url_for("review.queue"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Staff sign-in; every failure gets the same message, whatever went wrong."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_after_login())
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            # TODO(Security: two-factor): ask for the second factor here, before complete_login.
+            services.complete_login(user)
+            return redirect(_after_login())
+        form.form_errors.append(
+            _(
+                "The email or password is not right, or this account cannot sign in just now. "
+                "Check them and try again. After several failed attempts, signing in is paused "
+                "for a few minutes."
+            )
+        )
+    return render_template(
+        "auth/login.html",
+        form=form,
+        errors=forms.summary(form, form_errors_at=form.email.id),
+        next_url=safe_next(request.args.get("next"), "") or None,
+    )
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out here and in every other browser this account is signed in to."""
+    if current_user.is_authenticated:
+        services.end_session(current_user._get_current_object())
+        flash(_("You have signed out."), "success")
+    else:
+        services.drop_session()
+    return redirect(url_for(".login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@staff_required
+@limiter.limit("10 per minute", methods=["POST"])
+def account() -> ResponseReturnValue:
+    """The signed-in user's account: change the password."""
+    user = current_user._get_current_object()
+    form = forms.PasswordChangeForm(account_email=user.email)
+    if form.validate_on_submit():
+        if services.change_password(user, form.current_password.data, form.new_password.data):
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
+            return redirect(url_for(".account"))
+        form.current_password.errors.append(_("Your current password is not right."))
+    return render_template(
+        "auth/account.html",
+        form=form,
+        role_label=ROLE_LABELS.get(user.role, user.role),
+        errors=forms.summary(form, form_errors_at=form.current_password.id),
+    )
