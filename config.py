@@ -40,6 +40,21 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _development_keys() -> tuple[str, str]:
+    """Encryption and blind-index keys for a laptop, generated once and kept in instance/."""
+    import base64
+
+    path = INSTANCE_DIR / "encryption_keys"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        data_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        index_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        path.write_text(f"1:{data_key}\n{index_key}\n")
+        path.chmod(0o600)
+    data_keys, index_key = path.read_text().split()
+    return data_keys, index_key
+
+
 def rules_overrides() -> dict[str, str]:
     """Every ``RULES_*`` environment variable, handed to ``rules.Settings.from_config``."""
     return {key: value for key, value in os.environ.items() if key.startswith("RULES_")}
@@ -49,6 +64,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     SECRET_KEY = _env("SECRET_KEY")
+    # "id:base64(32 bytes)" entries, current key first; the blind-index key never rotates.
+    ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
+    BLIND_INDEX_KEY = _env("BLIND_INDEX_KEY")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
@@ -83,11 +101,15 @@ class Config:
 
 class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or _development_secret_key()
+    if not (Config.ENCRYPTION_KEYS and Config.BLIND_INDEX_KEY):
+        ENCRYPTION_KEYS, BLIND_INDEX_KEY = _development_keys()
 
 
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105 (tests only)
+    ENCRYPTION_KEYS = "7:dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy0wMDAwMDA="
+    BLIND_INDEX_KEY = "dGVzdGluZy1ibGluZC1pbmRleC1rZXktMzItYnl0ZXM="
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True

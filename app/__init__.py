@@ -11,7 +11,7 @@ from config import Config, config_for
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
-    from app import cli, errors, extensions, logging_setup, security, templating
+    from app import cli, crypto, errors, extensions, logging_setup, security, templating
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.public import bp as public_bp
@@ -23,8 +23,12 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.from_pyfile("settings.py", silent=True)
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    for name in ("SECRET_KEY", "ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
+        if not app.config.get(name):
+            raise RuntimeError(f"{name} must be set (environment variable {name}).")
+    crypto.configure(
+        crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
+    )
     rule_settings = {**app.config["RULES"]}
     rule_settings.update({k: v for k, v in app.config.items() if k.startswith("RULES_")})
     app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up

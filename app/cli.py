@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
+from flask.cli import AppGroup
+
+
+keys = AppGroup("keys", help="Encryption keys.")
+
+
+@keys.command("rotate")
+def rotate_command() -> None:
+    """Re-encrypt stored data under the first key of ENCRYPTION_KEYS.
+
+    Put the new key first in ENCRYPTION_KEYS and keep the old ones after it; run this; then the
+    old keys can be removed.
+    """
+    from app import audit, crypto
+    from app.extensions import db
+
+    counts = crypto.rotate_all(db.session)
+    audit.record("keys_rotated", **counts)
+    db.session.commit()
+    click.echo(f"Re-encrypted {sum(counts.values())} values: {counts or 'all already current'}")
+
+
+@keys.command("generate")
+def generate_command() -> None:
+    """Print a new key entry for ENCRYPTION_KEYS."""
+    from app import crypto
+
+    click.echo(crypto.new_key_setting(int(click.prompt("Key id (0-255)", default="2"))))
 
 
 def init_app(app: Flask) -> None:
@@ -10,5 +39,5 @@ def init_app(app: Flask) -> None:
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening):
+    for group in (users, demo, rules_group, retention, screening, keys):
         app.cli.add_command(group)

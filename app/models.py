@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.crypto import EncryptedJSON, EncryptedText
 from app.extensions import db
 
 ROLES = ("coordinator", "clinician", "admin")
@@ -63,11 +64,11 @@ class Draft(db.Model):  # type: ignore[name-defined,misc]
     token: Mapped[str] = mapped_column(String(64), unique=True)
     resume_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     submit_key: Mapped[str] = mapped_column(String(64), unique=True)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     completed_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(5), default="en")
     is_urgent: Mapped[bool] = mapped_column(default=False, index=True)
-    safety_decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    safety_decision: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     priority: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -85,8 +86,8 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"), unique=True)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     ruleset_version: Mapped[str] = mapped_column(String(64))
     as_of: Mapped[dt.date]
     outcome: Mapped[str] = mapped_column(String(32))
@@ -95,8 +96,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(32), default="new")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
-    search_name: Mapped[str] = mapped_column(String(210), default="", index=True)
-    search_email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    # Blind indexes (keyed hashes, app/crypto.py): searchable, but reveal nobody's name.
+    search_name: Mapped[str] = mapped_column(String(240), default="", index=True)
+    search_email: Mapped[str] = mapped_column(String(32), default="", index=True)
     search_phone: Mapped[str] = mapped_column(String(32), default="", index=True)
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     first_action_at: Mapped[dt.datetime | None]
@@ -140,7 +142,7 @@ class Note(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="notes")

@@ -14,7 +14,9 @@ from typing import Any
 
 from flask import current_app
 
-from app import rules
+from sqlalchemy import ColumnElement, and_, or_
+
+from app import crypto, rules
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 
@@ -32,14 +34,37 @@ def normalise_phone(phone: str | None) -> str:
     return re.sub(r"\D", "", phone or "")
 
 
+def name_tokens(text: str) -> list[str]:
+    return [token for token in re.split(r"[\s,]+", text.strip().lower()) if token]
+
+
 def search_columns(answers: Mapping[str, Any]) -> dict[str, str]:
-    """The lower-cased values staff search by (name, email, phone digits)."""
-    name = f"{answers.get('first_name', '')} {answers.get('last_name', '')}".strip().lower()
+    """Blind indexes of what staff search by: each name word, the email, the phone digits."""
+    index = crypto.keyring().blind_index
+    names = name_tokens(f"{answers.get('first_name', '')} {answers.get('last_name', '')}")
     return {
-        "search_name": name,
-        "search_email": str(answers.get("email", "")).strip().lower(),
-        "search_phone": normalise_phone(answers.get("phone")),
+        "search_name": " ".join(index(token) for token in names[:7]),
+        "search_email": index(str(answers.get("email", "")).strip().lower()),
+        "search_phone": index(normalise_phone(answers.get("phone"))),
     }
+
+
+def search_condition(query: str) -> ColumnElement[bool]:
+    """Submissions whose name words include every word of ``query``, or whose email or phone
+    is ``query`` (compared through the blind indexes, so the database never sees it in clear).
+    """
+    index = crypto.keyring().blind_index
+    text = query.strip().lower()
+    conditions = [Submission.search_email == index(text)]
+    digits = normalise_phone(text)
+    if len(digits) >= 7:
+        conditions.append(Submission.search_phone == index(digits))
+    words = name_tokens(text)
+    if words:
+        conditions.append(
+            and_(*(Submission.search_name.contains(index(word)) for word in words))
+        )
+    return or_(*conditions)
 
 
 def decide(answers: Mapping[str, Any], as_of: dt.date) -> rules.Decision:

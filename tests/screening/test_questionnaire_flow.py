@@ -55,7 +55,7 @@ def test_e1_completes_and_stores_the_expected_decision(app: Flask, client: Flask
     assert submission.priority == 325
     assert submission.decision["ruleset_version"] == submission.ruleset_version
     assert submission.answers["medication_trials"][0]["drug"] == "sertraline"
-    assert submission.search_email == "alex@example.org"
+    assert submission.search_email not in ("", "alex@example.org")  # a blind index
 
 
 def test_double_submit_creates_one_submission(app: Flask, client: FlaskClient) -> None:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9c47258fa670
+Revision ID: 5f17abb4f36b
 Revises: 
-Create Date: 2026-11-29 10:36:51.726802
+Create Date: 2026-11-29 10:44:35.253050
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '9c47258fa670'
+revision = '5f17abb4f36b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,11 +23,11 @@ def upgrade():
     sa.Column('token', sa.String(length=64), nullable=False),
     sa.Column('resume_code_hash', sa.String(length=64), nullable=False),
     sa.Column('submit_key', sa.String(length=64), nullable=False),
-    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('answers', sa.LargeBinary(), nullable=False),
     sa.Column('completed_steps', sa.JSON(), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('is_urgent', sa.Boolean(), nullable=False),
-    sa.Column('safety_decision', sa.JSON(), nullable=True),
+    sa.Column('safety_decision', sa.LargeBinary(), nullable=True),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -78,8 +78,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=16), nullable=False),
     sa.Column('draft_id', sa.Integer(), nullable=True),
-    sa.Column('answers', sa.JSON(), nullable=False),
-    sa.Column('decision', sa.JSON(), nullable=False),
+    sa.Column('answers', sa.LargeBinary(), nullable=False),
+    sa.Column('decision', sa.LargeBinary(), nullable=False),
     sa.Column('ruleset_version', sa.String(length=64), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('outcome', sa.String(length=32), nullable=False),
@@ -88,8 +88,8 @@ def upgrade():
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('assigned_to_id', sa.Integer(), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=False),
-    sa.Column('search_name', sa.String(length=210), nullable=False),
-    sa.Column('search_email', sa.String(length=254), nullable=False),
+    sa.Column('search_name', sa.String(length=240), nullable=False),
+    sa.Column('search_email', sa.String(length=32), nullable=False),
     sa.Column('search_phone', sa.String(length=32), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
     sa.Column('first_action_at', sa.DateTime(), nullable=True),
@@ -115,7 +115,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['staff_user.id'], name=op.f('fk_note_author_id_staff_user')),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_note_submission_id_submission')),
