@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
+.PHONY: demo-code run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ db: setup
 
 demo-account: db
 	@$(FLASK) users demo
+
+demo-code: setup
+	@$(FLASK) users demo-code
 
 run: demo-account
 	$(FLASK) run --host 127.0.0.1 --port 5000

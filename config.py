@@ -61,6 +61,7 @@ def rules_overrides() -> dict[str, str]:
 
 
 class Config:
+    ENV_NAME = "base"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     SECRET_KEY = _env("SECRET_KEY")
@@ -83,6 +84,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
 
+    # Two-factor sign-in is always required for admins; this makes it required for everyone.
+    TWO_FACTOR_REQUIRED_ALL = _env_bool("TWO_FACTOR_REQUIRED_ALL", False)
+    TWO_FACTOR_ISSUER = _env("TWO_FACTOR_ISSUER", "Prescreen")
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
     STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 12)
     QUEUE_PAGE_SIZE = _env_int("QUEUE_PAGE_SIZE", 25)
@@ -100,12 +104,14 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    ENV_NAME = "development"
     SECRET_KEY = Config.SECRET_KEY or _development_secret_key()
     if not (Config.ENCRYPTION_KEYS and Config.BLIND_INDEX_KEY):
         ENCRYPTION_KEYS, BLIND_INDEX_KEY = _development_keys()
 
 
 class TestingConfig(Config):
+    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105 (tests only)
     ENCRYPTION_KEYS = "7:dGVzdGluZy1rZXktMzItYnl0ZXMtbG9uZy0wMDAwMDA="
@@ -117,6 +123,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-prescreen"
     REMEMBER_COOKIE_SECURE = True

@@ -6,7 +6,6 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-
 keys = AppGroup("keys", help="Encryption keys.")
 
 

@@ -48,9 +48,13 @@ class Keyring:
             try:
                 number, key = int(key_id), base64.urlsafe_b64decode(encoded)
             except ValueError:
-                raise KeySettingError(f"ENCRYPTION_KEYS entry {key_id!r} is not 'id:base64key'.") from None
+                raise KeySettingError(
+                    f"ENCRYPTION_KEYS entry {key_id!r} is not 'id:base64key'."
+                ) from None
             if not 0 <= number <= 255 or len(key) != 32:
-                raise KeySettingError(f"ENCRYPTION_KEYS key {key_id!r} needs an id 0-255 and 32 bytes.")
+                raise KeySettingError(
+                    f"ENCRYPTION_KEYS key {key_id!r} needs an id 0-255 and 32 bytes."
+                )
             parsed.append((number, key))
         try:
             index = base64.urlsafe_b64decode(index_key)

@@ -12,19 +12,21 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import create_app, extensions
-from app.auth import services
+from app.auth import services, twofactor
 from app.extensions import limiter
 from app.models import AuditEvent, StaffUser
 from config import TestingConfig
 
 STAFF_PASSWORD = "plover-tandem-quarry-58"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admins get this authenticator key
 
 
 @pytest.fixture
@@ -48,6 +50,9 @@ def make_staff(app: Flask, db: SQLAlchemy) -> Callable[..., StaffUser]:
             )
             if not enabled:
                 services.set_enabled(user.email, False)
+            if twofactor.required_for(user):
+                user.totp_secret = TOTP_SECRET
+                db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)
         return user
@@ -74,6 +79,15 @@ def login(
         user = user or make_staff(role)
         response = post_form(client, "/auth/login", {"email": user.email, "password": password})
         assert response.status_code == 302, "the login form did not accept the account"
+        if "/auth/two-factor" in response.location:
+            with client.application.app_context():  # each code works once: allow a new login
+                extensions.db.session.execute(
+                    update(StaffUser).where(StaffUser.id == user.id).values(totp_last_step=0)
+                )
+                extensions.db.session.commit()
+            code = pyotp.TOTP(TOTP_SECRET).now()
+            response = post_form(client, response.location, {"code": code})
+            assert response.status_code == 302, "the two-factor form did not accept the code"
         return user
 
     return log_in

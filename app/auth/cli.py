@@ -6,9 +6,10 @@ import sys
 from typing import NoReturn
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from app.auth import services
+from app.auth import services, twofactor
 from app.models import ROLES
 
 users = AppGroup("users", help="Manage staff accounts.")
@@ -48,14 +49,30 @@ def demo_command() -> None:
     """Create a demo admin account if there is no staff account yet, and show its password once."""
     demo = services.ensure_demo_account()
     if demo.password is not None:
+        secret = twofactor.enrol_demo(demo.email)
         click.echo(f"Demo staff account: email {demo.email} password {demo.password}")
         click.echo("Keep this password: it is shown only this once.")
+        click.echo(
+            f"Admins sign in with a second factor: add the key {secret} to an authenticator "
+            "app, or run `make demo-code` for the current code."
+        )
     elif demo.exists:
         click.echo(
             f"The demo staff account {demo.email} exists; its password was shown when it was made."
         )
     else:
         click.echo("Staff accounts exist already, so no demo account was made.")
+
+
+@users.command("demo-code")
+def demo_code_command() -> None:
+    """Print the demo account's current sign-in code (development only)."""
+    if current_app.config.get("ENV_NAME") != "development":
+        _fail("demo-code works only in development.")
+    user = services.find_staff(services.DEMO_EMAIL)
+    if user is None or not user.totp_secret:
+        _fail("There is no demo account with two-factor sign-in.")
+    click.echo(f"Current sign-in code for {user.email}: {twofactor.current_code(user.totp_secret)}")
 
 
 @users.command("list")

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, Form, PasswordField
+from wtforms import EmailField, Field, Form, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from app.auth import passwords
@@ -18,6 +18,18 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(_l("Enter your password.")), Length(max=1024)],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6-digit code from your authenticator app, or a recovery code."),
+        validators=[
+            InputRequired(_l("Enter the code from your authenticator app.")),
+            Length(max=20),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
 
 

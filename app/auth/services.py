@@ -16,7 +16,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import func, select, update
 
 from app import audit
-from app.auth import passwords
+from app.auth import passwords, twofactor
 from app.extensions import db
 from app.models import ROLES, StaffUser
 
@@ -172,6 +172,7 @@ def complete_login(user: StaffUser) -> None:
     The seam for a second factor: check it before calling this.
     """
     _clear_session()
+    twofactor.clear_pending()
     login_user(user)
     session.permanent = True
     session[LOGIN_AT] = session[SEEN_AT] = clock()
@@ -180,6 +181,23 @@ def complete_login(user: StaffUser) -> None:
     user.last_login_at = utcnow()
     audit.record("login_success", user, actor_id=user.id)
     db.session.commit()
+
+
+def begin_second_factor(user: StaffUser) -> None:
+    """The password passed; start a fresh session that waits for the second factor."""
+    _clear_session()
+    twofactor.start_pending(user)
+
+
+def second_factor_failed(user: StaffUser) -> None:
+    """A wrong code counts like a wrong password towards the lockout."""
+    now = utcnow()
+    _count_failure(user, now)
+    _fail(user, "wrong_second_factor")
+
+
+def is_locked(user: StaffUser) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
 
 
 def end_session(user: StaffUser) -> None:

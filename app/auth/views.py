@@ -7,8 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from app.auth import bp, forms, services
+from app.auth import bp, forms, services, twofactor
 from app.auth.decorators import staff_required
 from app.extensions import limiter
 from app.urls import safe_next
@@ -56,7 +57,10 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            # TODO(Security: two-factor): ask for the second factor here, before complete_login.
+            if twofactor.is_enrolled(user) or twofactor.required_for(user):
+                services.begin_second_factor(user)
+                endpoint = ".two_factor" if twofactor.is_enrolled(user) else ".two_factor_setup"
+                return redirect(url_for(endpoint, next=request.args.get("next")))
             services.complete_login(user)
             return redirect(_after_login())
         form.form_errors.append(
@@ -104,4 +108,53 @@ def account() -> ResponseReturnValue:
         form=form,
         role_label=ROLE_LABELS.get(user.role, user.role),
         errors=forms.summary(form, form_errors_at=form.current_password.id),
+    )
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def two_factor() -> ResponseReturnValue:
+    """The second step of sign-in: a code from the authenticator app, or a recovery code."""
+    user = twofactor.pending_user()
+    if user is None or not twofactor.is_enrolled(user):
+        return redirect(url_for(".login"))
+    form = forms.CodeForm()
+    if form.validate_on_submit():
+        if not services.is_locked(user) and twofactor.verify(user, form.code.data or ""):
+            services.complete_login(user)
+            return redirect(_after_login())
+        services.second_factor_failed(user)
+        form.code.errors.append(_("That code is not right. Use the newest code from your app."))
+    return render_template(
+        "auth/two_factor.html", form=form, errors=forms.summary(form, form_errors_at="code")
+    )
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def two_factor_setup() -> ResponseReturnValue:
+    """Enrol an authenticator app: during a sign-in that needs one, or from the account page."""
+    user = twofactor.pending_user() or (
+        current_user._get_current_object() if current_user.is_authenticated else None
+    )
+    if user is None:
+        return redirect(url_for(".login"))
+    secret = twofactor.new_setup_secret()
+    form = forms.CodeForm()
+    if form.validate_on_submit():
+        codes = twofactor.enrol(user, secret, form.code.data or "")
+        if codes is not None:
+            if not current_user.is_authenticated:
+                services.complete_login(user)
+            return render_template("auth/recovery_codes.html", codes=codes, next=_after_login())
+        form.code.errors.append(
+            _("That code is not right. Check the time on your phone and try again.")
+        )
+    uri = twofactor.provisioning_uri(user, secret)
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        qr=Markup(twofactor.qr_svg(uri)),  # noqa: S704 - SVG made by segno from our own URI
+        errors=forms.summary(form, form_errors_at="code"),
     )

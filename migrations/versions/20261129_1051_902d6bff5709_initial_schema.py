@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5f17abb4f36b
+Revision ID: 902d6bff5709
 Revises: 
-Create Date: 2026-11-29 10:44:35.253050
+Create Date: 2026-11-29 10:51:35.049547
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5f17abb4f36b'
+revision = '902d6bff5709'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -51,7 +51,9 @@ def upgrade():
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
-    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_secret', sa.LargeBinary(), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=False),
+    sa.Column('recovery_codes', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
