@@ -89,7 +89,7 @@ _keyring: Keyring | None = None
 
 
 def configure(keyring: Keyring) -> None:
-    global _keyring  # noqa: PLW0603 - one keyring per process, set by create_app
+    global _keyring
     _keyring = keyring
 
 

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-
 from sqlalchemy import ColumnElement, and_, or_
 
 from app import crypto, rules
@@ -61,9 +60,7 @@ def search_condition(query: str) -> ColumnElement[bool]:
         conditions.append(Submission.search_phone == index(digits))
     words = name_tokens(text)
     if words:
-        conditions.append(
-            and_(*(Submission.search_name.contains(index(word)) for word in words))
-        )
+        conditions.append(and_(*(Submission.search_name.contains(index(word)) for word in words)))
     return or_(*conditions)
 
 

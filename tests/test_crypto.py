@@ -6,18 +6,17 @@ import base64
 import json
 from pathlib import Path
 
+import flask_migrate
 import pytest
+from cryptography.exceptions import InvalidTag
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select, text
 
-import flask_migrate
-from cryptography.exceptions import InvalidTag
-
 from app import create_app, crypto, extensions
-from config import TestingConfig
 from app.models import Submission
 from app.submissions import search_condition, store_submission
+from config import TestingConfig
 
 E1 = json.loads((Path(__file__).parent / "screening" / "e1.json").read_text())
 CLEAR = ("Alex", "Example", "alex@example.org", "sertraline", "1984-03-02")
@@ -82,7 +81,10 @@ def test_rotation_keeps_old_rows_readable(app: Flask, db: SQLAlchemy) -> None:
             db.session.expire_all()
             submission = db.session.scalars(select(Submission)).one()
             assert submission.answers["email"] == "alex@example.org"
-            assert crypto.rotate_all(db.session) == {"submission.answers": 1, "submission.decision": 1}
+            assert crypto.rotate_all(db.session) == {
+                "submission.answers": 1,
+                "submission.decision": 1,
+            }
             raw = db.session.execute(text("SELECT answers FROM submission")).scalar_one()
             assert bytes(raw)[0] == 9
         finally:

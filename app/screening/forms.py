@@ -138,9 +138,11 @@ class StepForm(Form):
         self.problems = []
         fields = dict(iter_fields(self))
         for error in errors:
-            message = (
-                gettext(error.message) % error.params if error.params else gettext(error.message)
-            )
+            # String parameters are N_-marked choice labels (or echoes no catalogue translates).
+            params = {
+                k: gettext(v) if isinstance(v, str) and v else v for k, v in error.params.items()
+            }
+            message = gettext(error.message) % params if params else gettext(error.message)
             target = fields.get(error.field)
             if target is None:
                 self.problems.append(("main", message))
