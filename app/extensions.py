@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from typing import Any
+
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -11,7 +14,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -48,13 +51,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or "en"
 
 
+# Set for requests that change data: on SQLite their transaction takes the write lock up front
+# (BEGIN IMMEDIATE), so two writers queue on the busy timeout instead of one failing mid-way.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     """WAL, a busy timeout and foreign keys on every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -62,7 +71,24 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def _mark_writes() -> None:
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        write_intent.set(True)
+
+
+def _unmark_writes(_error: BaseException | None = None) -> None:
+    write_intent.set(False)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_mark_writes)
+    app.teardown_request(_unmark_writes)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
