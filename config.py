@@ -64,6 +64,7 @@ class Config:
     ENV_NAME = "base"
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    SQLITE_BUSY_SECONDS = float(_env("SQLITE_BUSY_SECONDS", "5") or 5)
     SECRET_KEY = _env("SECRET_KEY")
     # "id:base64(32 bytes)" entries, current key first; the blind-index key never rotates.
     ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")

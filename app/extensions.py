@@ -66,7 +66,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -86,7 +85,22 @@ def _unmark_writes(_error: BaseException | None = None) -> None:
     write_intent.set(False)
 
 
+def engine_options(url: str, config_options: dict[str, Any], busy_seconds: float) -> dict[str, Any]:
+    """Per-database engine options: SQLite waits ``busy_seconds`` for a lock, then gives up
+    (the app answers 503); PostgreSQL checks pooled connections before use."""
+    options = dict(config_options)
+    if url.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": busy_seconds}
+    return options
+
+
 def init_app(app: Flask) -> None:
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["SQLITE_BUSY_SECONDS"],
+    )
     app.before_request(_mark_writes)
     app.teardown_request(_unmark_writes)
     db.init_app(app)
