@@ -38,7 +38,7 @@ test: setup
 # The database tests again on PostgreSQL (CI has a server on 127.0.0.1).
 test-pg: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest -m "db" -p no:randomly
+		$(BIN)/pytest -m "db or redis"
 
 bench: setup
 	$(BIN)/python -m bench

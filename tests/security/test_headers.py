@@ -1,0 +1,101 @@
+"""Headers and cookies on every kind of page (OWASP ASVS V3, V14)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from config import ProductionConfig, TestingConfig
+
+PAGES = ["/", "/privacy", "/screening/about_you", "/screening/resume", "/auth/login", "/nope"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_security_headers_on_every_page(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    script = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script
+    assert "'unsafe-eval'" not in script
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "werkzeug" not in response.headers.get("Server", "").lower()
+    assert "python" not in response.headers.get("Server", "").lower()
+
+
+def test_staff_pages_with_phi_are_not_cached(
+    client: FlaskClient, login: Callable[..., Any]
+) -> None:
+    login(client, "coordinator")
+    response = client.get("/review/")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_be_cached(client: FlaskClient) -> None:
+    with client.get("/static/prescreen.css") as response:
+        assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_development_cookie_flags(client: FlaskClient) -> None:
+    client.get("/screening/about_you")
+    cookie = client.get_cookie("prescreen_session")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+def test_production_cookies_are_secure_host_cookies_with_hsts(database_url: str) -> None:
+    app = create_app(
+        ProductionConfig,
+        SECRET_KEY="production-test-secret",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        ENCRYPTION_KEYS=TestingConfig.ENCRYPTION_KEYS,
+        BLIND_INDEX_KEY=TestingConfig.BLIND_INDEX_KEY,
+    )
+    client = app.test_client()
+    response = client.get("/screening/about_you", base_url="https://clinic.example")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-prescreen=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in set_cookie
+    assert "Domain=" not in set_cookie
+
+
+def test_production_refuses_to_start_without_secrets(database_url: str) -> None:
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig, SECRET_KEY=None, SQLALCHEMY_DATABASE_URI=database_url)
+    with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
+        create_app(
+            ProductionConfig, SECRET_KEY="x", ENCRYPTION_KEYS=None,
+            SQLALCHEMY_DATABASE_URI=database_url,
+        )
+
+
+def test_no_debugger_and_errors_show_an_id_not_a_traceback(
+    make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/_boom_for_test")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    client = app.test_client()
+    assert not app.debug
+    assert client.get("/console").status_code == 404
+    response = client.get("/_boom_for_test")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in html
+    assert "Traceback" not in html
+    error_id = html.split("mention error ", 1)[1].split(".", 1)[0]
+    assert any(getattr(r, "error_id", None) == error_id for r in caplog.records)
