@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 STAMP := $(VENV)/.installed
 
-.PHONY: demo-code run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
+.PHONY: messages demo-code run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ db: setup
 
 demo-account: db
 	@$(FLASK) users demo
+
+# Re-extract messages after changing text; then translate the new Spanish entries.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --project=Prescreen --copyright-holder=Prescreen \
+		--add-comments=TRANSLATORS: --sort-by-file -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete
+	$(BIN)/python app/translations/copy_english.py
 
 demo-code: setup
 	@$(FLASK) users demo-code

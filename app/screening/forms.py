@@ -1,4 +1,4 @@
-"""WTForms forms built from the questionnaire definition, one field per item.
+"""Step forms built from the questionnaire definition, one field per item.
 
 The forms draw the fields; the checks live once, in ``questionnaire.clean_step``, which the
 command line uses too. ``StepForm.check`` runs it and puts each error beside its field.
@@ -8,31 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_translations, gettext, lazy_gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
-from wtforms import (
-    BooleanField,
-    Field,
-    FieldList,
-    Form,
-    FormField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import StringField
 from wtforms.validators import InputRequired, Length
-from wtforms.widgets import CheckboxInput, DateInput, EmailInput, ListWidget, TelInput
 
 from app import questionnaire
 from app.questionnaire import Group, Item, Step
+from app.questionnaire.i18n import N_
 
 
 def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
@@ -66,71 +55,215 @@ def reveal_conditions(step: Step) -> dict[str, str]:
     return reveal
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes, one per choice."""
+# -- drawing ----------------------------------------------------------------------------------
+#
+# A step's fields only draw: the checks are ``questionnaire.clean_step``. So instead of WTForms
+# fields (whose generic widgets cost a millisecond a question on a slow server) each question is
+# a small ``DrawnField`` built straight from the definition. It offers what the macros in
+# ``_form.html`` use of a WTForms field (``type``, ``id``, ``label``, ``description``, ``errors``,
+# calling it, iterating its options) and writes the same HTML WTForms would, attribute for
+# attribute, translated once per request.
 
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+BLANK_CHOICE = N_("Choose one")
 
 
-def _choices(item: Item) -> list[SelectChoice]:
-    return [SelectChoice(c.value, lazy_gettext(c.label)) for c in item.choices]
+def _clean_key(key: str) -> str:
+    key = key.rstrip("_")
+    return key.replace("_", "-") if key.startswith(("data_", "aria_")) else key
 
 
-def field_for(item: Item) -> Field:
-    """The unbound WTForms field that draws ``item``."""
-    options: dict[str, Any] = {
-        "label": lazy_gettext(item.label),
-        "description": lazy_gettext(item.help) if item.help else "",
-    }
+def html_params(attributes: Mapping[str, Any]) -> str:
+    """WTForms' ``html_params``: sorted, ``True`` as a bare name, ``False`` left out."""
+    parts = []
+    for key in sorted(attributes):
+        value = attributes[key]
+        if value is True:
+            parts.append(key)
+        elif value is not False:
+            parts.append(f'{key}="{escape(value)}"')
+    return " ".join(parts)
+
+
+def _html(text: str) -> Markup:
+    """HTML put together here, every attribute value and text of which went through escape."""
+    return Markup(text)  # noqa: S704 - built only from escaped values (see the callers)
+
+
+def _attributes(extra: Mapping[str, Any] | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The field's own attributes, overridden by those the template passes (as WTForms does)."""
+    attributes = {_clean_key(k): v for k, v in extra.items()} if extra else {}
+    attributes.update((_clean_key(k), v) for k, v in given.items())
+    return attributes
+
+
+class Label:
+    """A ``<label>`` for a field, like WTForms' ``Label``."""
+
+    __slots__ = ("field_id", "text")
+
+    def __init__(self, field_id: str, text: str) -> None:
+        self.field_id = field_id
+        self.text = text
+
+    def __call__(self, text: str | None = None, **given: Any) -> Markup:
+        attributes = {_clean_key(k): v for k, v in given.items() if k != "for_"}
+        attributes["for"] = given.get("for_", self.field_id)
+        return _html(f"<label {html_params(attributes)}>{escape(text or self.text)}</label>")
+
+    def __html__(self) -> Markup:
+        return self()
+
+    def __str__(self) -> str:
+        return str(self())
+
+
+class Option:
+    """One radio button or checkbox of a choice list."""
+
+    __slots__ = ("checked", "id", "input_type", "label", "name", "value")
+
+    def __init__(self, field: DrawnField, index: int, value: str, label: str, checked: bool):
+        self.id = f"{field.id}-{index}"
+        self.name = field.name
+        self.value = value
+        self.checked = checked
+        self.label = Label(self.id, label)
+        self.input_type = "checkbox" if field.type == "MultiCheckboxField" else "radio"
+
+    def __call__(self, **given: Any) -> Markup:
+        attributes = _attributes(None, given)
+        if self.checked:
+            attributes.setdefault("checked", True)
+        attributes.setdefault("id", self.id)
+        attributes.setdefault("type", self.input_type)
+        attributes.setdefault("value", self.value)
+        attributes["name"] = self.name
+        return _html(f"<input {html_params(attributes)}>")
+
+
+class DrawnField:
+    """One question as the ``_form.html`` macros draw it."""
+
+    __slots__ = ("choices", "data", "description", "errors", "id", "label", "name", "render_kw",
+                 "type", "widget")  # fmt: skip
+
+    def __init__(
+        self,
+        name: str,
+        item: Item,
+        data: Any,
+        translate: Callable[[str], str],
+    ) -> None:
+        self.name = self.id = name
+        self.data = data
+        self.errors: list[str] = []
+        self.label = Label(name, translate(item.label))
+        self.description = translate(item.help) if item.help else ""
+        self.type, self.widget, self.render_kw = _drawing(item)
+        self.choices: list[tuple[str, str]] = [(c.value, translate(c.label)) for c in item.choices]
+        if self.widget == "select":
+            self.choices.insert(0, ("", translate(BLANK_CHOICE)))
+
+    def __iter__(self) -> Iterator[Option]:
+        selected = self._selected
+        for index, (value, label) in enumerate(self.choices):
+            yield Option(self, index, value, label, selected(value))
+
+    def _selected(self, value: str) -> bool:
+        if self.type == "MultiCheckboxField":
+            return self.data is not None and value in self.data
+        return self.data is not None and value == self.data
+
+    def _value(self) -> str:
+        return str(self.data) if self.data is not None else ""
+
+    def __call__(self, **given: Any) -> Markup:
+        attributes = _attributes(self.render_kw, given)
+        attributes.setdefault("id", self.id)
+        if self.widget == "select":
+            options = "".join(
+                f'<option {"selected " if self._selected(v) else ""}value="{escape(v)}">'
+                f"{escape(label or v)}</option>"
+                for v, label in self.choices
+            )
+            params = html_params({**attributes, "name": self.name})
+            return _html(f"<select {params}>{options}</select>")
+        if self.widget == "textarea":
+            params = html_params({**attributes, "name": self.name})
+            return _html(f"<textarea {params}>\r\n{escape(self._value())}</textarea>")
+        if self.widget in ("radio", "checkboxes"):
+            items = "".join(f"<li>{option()} {option.label()}</li>" for option in self)
+            return _html(f"<ul {html_params(attributes)}>{items}</ul>")
+        if self.widget == "checkbox":
+            if self.data:
+                attributes.setdefault("checked", True)
+            attributes.setdefault("value", "y")
+        attributes.setdefault("type", self.widget)
+        if "value" not in attributes:
+            attributes["value"] = self._value()
+        attributes["name"] = self.name
+        return _html(f"<input {html_params(attributes)}>")
+
+
+INPUT_TYPES = {"date": "date", "email": "email", "phone": "tel"}
+
+
+@lru_cache(maxsize=512)
+def _drawing(item: Item) -> tuple[str, str, dict[str, Any] | None]:
+    """(WTForms field type name, widget, extra attributes) of the field that draws ``item``."""
     if item.kind == "multi":
-        return MultiCheckboxField(choices=_choices(item), **options)
+        return "MultiCheckboxField", "checkboxes", None
     if item.choices and item.widget == "select":
-        blank = [SelectChoice("", lazy_gettext("Choose one"))]
-        return SelectField(choices=blank + _choices(item), **options)
+        return "SelectField", "select", None
     if item.choices:
-        return RadioField(choices=_choices(item), **options)
+        return "RadioField", "radio", None
     if item.kind == "bool":
-        return BooleanField(**options)
+        return "BooleanField", "checkbox", None
     if item.kind == "text":
-        return TextAreaField(render_kw={"maxlength": item.max_length}, **options)
-    widgets = {"date": DateInput(), "email": EmailInput(), "phone": TelInput()}
+        return "TextAreaField", "textarea", {"maxlength": item.max_length}
     render_kw: dict[str, Any] = {}
     if item.kind in ("int", "decimal"):
         render_kw["inputmode"] = "numeric" if item.kind == "int" else "decimal"
         render_kw["class"] = "input--short"
     if item.max_length:
         render_kw["maxlength"] = item.max_length
-    return StringField(widget=widgets.get(item.kind), render_kw=render_kw or None, **options)
+    return "StringField", INPUT_TYPES.get(item.kind, "text"), render_kw or None
 
 
-@lru_cache(maxsize=64)
-def _entry_form(group: Group) -> type[Form]:
-    return type(f"{group.name}_entry", (Form,), {i.name: field_for(i) for i in group.items})
+class Fields:
+    """Named fields, in order: a step's form, or one row of a repeating group."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __getitem__(self, name: str) -> Any:
+        return self.fields[name]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fields.values())
 
 
-@lru_cache(maxsize=256)
-def form_class(step: Step, entries: tuple[tuple[str, int], ...]) -> type[StepForm]:
-    """The form class of one step, with ``entries`` rows in each repeating group."""
-    counts = dict(entries)
-    fields: dict[str, Any] = {}
-    for element in step.items:
-        if isinstance(element, Group):
-            fields[element.name] = FieldList(
-                FormField(_entry_form(element)),
-                min_entries=counts.get(element.name, 0),
-                max_entries=element.max_entries,
-            )
-        else:
-            fields[element.name] = field_for(element)
-    return type(f"{step.name}_form", (StepForm,), fields)
+class Row:
+    """One entry of a repeating group (``row.id`` is ``group-N``, as WTForms' FieldList)."""
+
+    __slots__ = ("form", "id")
+
+    def __init__(self, row_id: str, form: Fields) -> None:
+        self.id = row_id
+        self.form = form
 
 
-class StepForm(Form):
-    """A step's form. Fill it from stored answers or from posted values, then ``check`` it."""
+class Rows(list[Row]):
+    """The entries of a repeating group."""
 
-    step: Step
-    problems: list[tuple[str, str]]
+
+class StepForm(Fields):
+    """A step's fields filled from stored answers or posted values; ``check`` validates."""
+
+    def __init__(self, step: Step, fields: dict[str, Any]) -> None:
+        super().__init__(fields)
+        self.step = step
+        self.problems: list[tuple[str, str]] = []
 
     def check(self, raw: Mapping[str, Any], answers: Mapping[str, Any], as_of: dt.date) -> Any:
         """Validate with the questionnaire's own rules; return the cleaned values or None."""
@@ -148,16 +281,18 @@ class StepForm(Form):
                 self.problems.append(("main", message))
                 continue
             target.errors = [*target.errors, message] if target.errors else [message]
-            self.problems.append((anchor(target), f"{summary_label(self, error.field)}: {message}"))
+            label = summary_label(self, error.field)
+            joiner = " " if label.endswith(("?", ".", ":", "¿")) else ": "
+            self.problems.append((anchor(target), f"{label}{joiner}{message}"))
         return None if errors else cleaned
 
 
-def iter_fields(form: Form) -> Iterator[tuple[str, Field]]:
+def iter_fields(form: Fields) -> Iterator[tuple[str, DrawnField]]:
     """Every leaf field by its id, including those inside repeating groups."""
     for field in form:
-        if isinstance(field, FieldList):
-            for entry in field:
-                yield from iter_fields(entry.form)
+        if isinstance(field, Rows):
+            for row in field:
+                yield from iter_fields(row.form)
         else:
             yield field.id, field
 
@@ -174,7 +309,7 @@ def summary_label(form: StepForm, field_id: str) -> str:
     return gettext(element.label) if element is not None else field_id
 
 
-def anchor(field: Field) -> str:
+def anchor(field: DrawnField) -> str:
     """The id an error-summary link points at: the first option of a choice list."""
     if field.type in ("RadioField", "MultiCheckboxField"):
         return f"{field.id}-0"
@@ -183,33 +318,39 @@ def anchor(field: Field) -> str:
 
 def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
     """The step's form holding ``values`` (stored answers or posted raw values)."""
-    entries = tuple(
-        (e.name, len(values.get(e.name) or [])) for e in step.items if isinstance(e, Group)
-    )
-    form = form_class(step, entries)(data=_form_data(step, values))
-    form.step = step
-    form.problems = []
-    return form
-
-
-def _form_data(step: Step, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored answers as the strings the fields draw (numbers as text, for the text inputs)."""
-    data: dict[str, Any] = {}
+    translate = get_translations().ugettext
+    fields: dict[str, Any] = {}
     for element in step.items:
         value = values.get(element.name)
         if isinstance(element, Group):
-            data[element.name] = [
-                {item.name: _as_field_value(item, row.get(item.name)) for item in element.items}
-                for row in value or []
-            ]
-        elif value is not None:
-            data[element.name] = _as_field_value(element, value)
-    return data
+            fields[element.name] = Rows(
+                Row(
+                    f"{element.name}-{index}",
+                    Fields(
+                        {
+                            item.name: DrawnField(
+                                f"{element.name}-{index}-{item.name}",
+                                item,
+                                _as_field_value(item, row.get(item.name)),
+                                translate,
+                            )
+                            for item in element.items
+                        }
+                    ),
+                )
+                for index, row in enumerate((value or [])[: element.max_entries])
+            )
+        else:
+            fields[element.name] = DrawnField(
+                element.name, element, _as_field_value(element, value), translate
+            )
+    return StepForm(step, fields)
 
 
 def _as_field_value(item: Item, value: Any) -> Any:
+    """A stored or posted value as the field holds it (text, a list of texts, or a flag)."""
     if value is None:
-        return None
+        return False if item.kind == "bool" else None
     if item.kind == "multi":
         return [str(v) for v in value] if isinstance(value, list) else []
     if item.kind == "bool":
