@@ -75,7 +75,9 @@ def test_production_refuses_to_start_without_secrets(database_url: str) -> None:
         create_app(ProductionConfig, SECRET_KEY=None, SQLALCHEMY_DATABASE_URI=database_url)
     with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
         create_app(
-            ProductionConfig, SECRET_KEY="x", ENCRYPTION_KEYS=None,
+            ProductionConfig,
+            SECRET_KEY="x",
+            ENCRYPTION_KEYS=None,
             SQLALCHEMY_DATABASE_URI=database_url,
         )
 
