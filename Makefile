@@ -17,6 +17,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 setup: $(STAMP) translations
 
+# The browser tests use the system Chromium when there is one, else Playwright's own download.
+browsers: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		test -f $(VENV)/.playwright-browser || \
+		($(BIN)/playwright install chromium && touch $(VENV)/.playwright-browser)
+
 translations: $(STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
 
@@ -39,7 +45,7 @@ demo-code: setup
 run: demo-account
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup browsers
 	$(BIN)/pytest
 
 # The database tests again on PostgreSQL (CI has a server on 127.0.0.1).
