@@ -1,0 +1,37 @@
+"""Prescreen rules engine: answers in, an explained triage decision out.
+
+Pure Python (standard library only): no Flask, no database. See clinical-rules.md.
+"""
+
+from __future__ import annotations
+
+from .answers import parse_as_of
+from .catalogue import RULES, rule_ids
+from .decision import OUTCOMES, Decision, FiredRule
+from .engine import DEFAULTS, evaluate, evaluate_safety, has_safety_signal, outcome_of
+from .rule import CATEGORIES, Category, Rule
+from .scores import Scores, Trial
+from .settings import Settings, SettingsError
+from .version import RULESET_VERSION
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULTS",
+    "OUTCOMES",
+    "RULES",
+    "RULESET_VERSION",
+    "Category",
+    "Decision",
+    "FiredRule",
+    "Rule",
+    "Scores",
+    "Settings",
+    "SettingsError",
+    "Trial",
+    "evaluate",
+    "evaluate_safety",
+    "has_safety_signal",
+    "outcome_of",
+    "parse_as_of",
+    "rule_ids",
+]

@@ -1,0 +1,170 @@
+"""The decision: outcome logic (§6.1), priority (§6.3) and the decision document (§6.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, fields
+from datetime import date
+from operator import attrgetter, itemgetter
+from typing import Any, Final, NamedTuple, Protocol
+
+from .rule import Category
+from .scores import Scores, ScoresView
+from .settings import TRIAL_CAP, Settings
+
+_SAFETY: Final = Category.SAFETY.value
+_EXCLUSION: Final = Category.EXCLUSION.value
+_MISSING_INFO: Final = Category.MISSING_INFO.value
+
+URGENT: Final = "urgent_safety_review"
+NOT_NOW: Final = "not_a_candidate_now"
+REVIEW: Final = "needs_clinician_review"
+LIKELY: Final = "likely_candidate"
+OUTCOMES: Final = (URGENT, NOT_NOW, REVIEW, LIKELY)
+
+REQUIRED_INCLUSION: Final = frozenset(
+    {"INC-DEPRESSION-INDICATION", "INC-TRD-2-TRIALS", "INC-PHQ9-MODERATE"}
+)
+HIGH_CAUTION: Final = frozenset(
+    {"CAU-PSYCHOSIS-CURRENT", "CAU-MANIA-CURRENT", "CAU-BP-CRISIS-RANGE"}
+)
+_REVIEW_CATEGORIES: Final = frozenset(
+    {Category.CAUTION.value, Category.REVIEW.value, Category.MISSING_INFO.value}
+)
+
+
+class _Fired(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+
+_id = attrgetter("id")
+_category = attrgetter("category")
+_first, _second = itemgetter(0), itemgetter(1)  # FiredRule.id, FiredRule.category
+
+
+def decide(categories: AbstractSet[str], ids: AbstractSet[str]) -> str:
+    """§6.1 on the fired rules' categories and IDs; the first match wins."""
+    if _SAFETY in categories:
+        return URGENT
+    if _EXCLUSION in categories:
+        return NOT_NOW
+    if not _REVIEW_CATEGORIES.isdisjoint(categories):
+        return REVIEW
+    if ids >= REQUIRED_INCLUSION:
+        return LIKELY
+    return REVIEW  # defensive: every ★ rule has a complement that fires instead
+
+
+def outcome_for(fired: Iterable[_Fired]) -> str:
+    """§6.1 for a collection of fired rules (or of rules that fire)."""
+    fired = tuple(fired)
+    return decide(set(map(_category, fired)), set(map(_id, fired)))
+
+
+def priority_for(outcome: str, scores: Scores, ids: AbstractSet[str], s: Settings) -> int:
+    """§6.3 queue priority; an absent PHQ-9 counts as 0."""
+    phq9 = scores.phq9_total or 0
+    trials = min(scores.adequate_failed_trials, TRIAL_CAP) * s.priority_trial_weight
+    if outcome == URGENT:
+        acute = s.priority_acute_bonus if scores.safety_acute else 0
+        item9 = s.priority_item9_weight * (scores.phq9_item9 or 0)
+        return s.priority_base_urgent + acute + item9 + phq9
+    if outcome == LIKELY:
+        return s.priority_base_likely + phq9 + trials
+    if outcome == REVIEW:
+        high = s.priority_high_caution_bonus if not HIGH_CAUTION.isdisjoint(ids) else 0
+        return s.priority_base_review + phq9 + trials + high
+    return s.priority_base_not_now + phq9
+
+
+class FiredRule(NamedTuple):
+    """A rule that fired, with its reason filled in from the answers."""
+
+    id: str
+    category: str
+    reason: str
+    source: str
+    fields: tuple[str, ...] = ()
+    would_become: str | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        """The rule's entry in the decision document's ``rules`` list."""
+        doc: dict[str, Any] = {
+            "id": self.id,
+            "category": self.category,
+            "reason": self.reason,
+            "source": self.source,
+        }
+        if self.category == _MISSING_INFO:
+            doc["fields"] = list(self.fields)
+            doc["would_become"] = self.would_become
+        return doc
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An explained triage decision: never a diagnosis, never a prescription."""
+
+    outcome: str
+    priority: int
+    ruleset_version: str
+    as_of: date
+    scores: ScoresView
+    fired: tuple[FiredRule, ...]
+    crisis_resources_shown: bool
+
+    @classmethod
+    def combine(
+        cls, fired: tuple[FiredRule, ...], scores: Scores, settings: Settings, as_of: date
+    ) -> Decision:
+        """Combine the fired rules into one outcome and queue priority."""
+        ids = set(map(_first, fired))
+        outcome = decide(set(map(_second, fired)), ids)
+        decision = _new_object(cls)
+        # The fields in order (what the frozen __init__ would do, without its per-field cost).
+        for set_field, value in zip(
+            _FIELD_SETTERS,
+            (
+                outcome,
+                priority_for(outcome, scores, ids, settings),
+                settings.ruleset_version,
+                as_of,
+                ScoresView(scores),
+                fired,
+                outcome == URGENT,  # crisis resources are shown on any safety signal
+            ),
+            strict=True,
+        ):
+            set_field(decision, value)
+        return decision
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """IDs of the fired rules, in catalogue order."""
+        return [f.id for f in self.fired]
+
+    @property
+    def missing_info(self) -> tuple[FiredRule, ...]:
+        """The fired missing_info rules (what to ask the patient or their records)."""
+        return tuple(f for f in self.fired if f.category == _MISSING_INFO)
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON decision document of clinical-rules.md §6.6."""
+        return {
+            "outcome": self.outcome,
+            "priority": self.priority,
+            "ruleset_version": self.ruleset_version,
+            "as_of": self.as_of.isoformat(),
+            "scores": self.scores.to_document(),
+            "rules": [f.to_document() for f in self.fired],
+            "crisis_resources_shown": self.crisis_resources_shown,
+        }
+
+
+_new_object = object.__new__
+_FIELD_SETTERS = tuple(getattr(Decision, f.name).__set__ for f in fields(Decision))

@@ -1,0 +1,1 @@
+"""Tests of the rules engine (app/rules): no Flask app needed."""
