@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 902d6bff5709
+Revision ID: 7b31f891f600
 Revises: 
-Create Date: 2026-11-29 10:51:35.049547
+Create Date: 2026-11-29 11:06:42.676084
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '902d6bff5709'
+revision = '7b31f891f600'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -105,13 +105,13 @@ def upgrade():
     )
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_assigned_to_id'), ['assigned_to_id'], unique=False)
-        batch_op.create_index('ix_submission_outcome_queue', ['outcome', sa.literal_column('priority DESC'), 'submitted_at', 'id'], unique=False)
-        batch_op.create_index('ix_submission_queue', [sa.literal_column('priority DESC'), 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_submission_outcome_queue', ['outcome', sa.literal_column('priority DESC'), 'submitted_at', 'id', 'status'], unique=False)
+        batch_op.create_index('ix_submission_queue', [sa.literal_column('priority DESC'), 'submitted_at', 'id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_search_email'), ['search_email'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_search_name'), ['search_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_search_phone'), ['search_phone'], unique=False)
         batch_op.create_index('ix_submission_status_queue', ['status', sa.literal_column('priority DESC'), 'submitted_at', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_submission_submitted_at'), ['submitted_at'], unique=False)
+        batch_op.create_index('ix_submission_submitted', ['submitted_at', 'status', 'outcome', 'first_action_at'], unique=False)
 
     op.create_table('note',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -154,7 +154,7 @@ def downgrade():
 
     op.drop_table('note')
     with op.batch_alter_table('submission', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_submission_submitted_at'))
+        batch_op.drop_index('ix_submission_submitted')
         batch_op.drop_index('ix_submission_status_queue')
         batch_op.drop_index(batch_op.f('ix_submission_search_phone'))
         batch_op.drop_index(batch_op.f('ix_submission_search_name'))

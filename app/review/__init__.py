@@ -1,0 +1,7 @@
+"""The staff workspace: queue, submission pages, workflow, exports, dashboard, audit."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+from app.review import views  # noqa: E402, F401

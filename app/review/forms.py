@@ -1,0 +1,132 @@
+"""Staff forms: they validate input only; choices that depend on data are given by the view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from app.models import STATUSES
+from app.review.labels import EVALUATION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+
+NOTE_MAX = 5000
+
+
+def _choices(labels: Mapping[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class GetForm(FlaskForm):
+    """A filter form read from the query string: no CSRF token, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+
+class QueueFilterForm(GetForm):
+    q = SearchField(
+        _l("Search"),
+        description=_l("Reference, name, email or phone"),
+        validators=[Optional(), Length(max=200)],
+    )
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=_choices({"": _l("Any outcome"), **OUTCOME_LABELS}),
+        default="",
+        validate_choice=True,
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=_choices({"": _l("Any status"), **{s: STATUS_LABELS[s] for s in STATUSES}}),
+        default="",
+    )
+    submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
+    submitted_to = DateField(_l("Submitted to"), validators=[Optional()])
+    mine = BooleanField(_l("Assigned to me"))
+    urgent = BooleanField(_l("Urgent only"))
+
+
+class VersionedForm(FlaskForm):
+    """Every change carries the version of the submission the staff member was looking at."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class StatusForm(VersionedForm):
+    status = SelectField(_l("New status"), choices=[], validators=[InputRequired()])
+
+    def set_choices(self, allowed: tuple[str, ...]) -> None:
+        self.status.choices = _choices({s: STATUS_LABELS[s] for s in allowed})
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField(_l("Assign to"), choices=[], validate_choice=True)
+
+    def set_choices(self, staff: list[tuple[int, str]]) -> None:
+        self.assignee.choices = _choices(
+            {"": _l("Nobody (unassigned)"), **{str(i): email for i, email in staff}}
+        )
+
+
+class NoteForm(VersionedForm):
+    body = TextAreaField(
+        _l("Note"),
+        description=_l("Visible to staff only."),
+        validators=[
+            InputRequired(_l("Write the note first.")),
+            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
+        ],
+    )
+
+
+class EvaluationForm(VersionedForm):
+    decision = RadioField(
+        _l("Evaluation decision"),
+        choices=_choices(EVALUATION_LABELS),
+        validators=[InputRequired(_l("Choose a decision."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[
+            Optional(),
+            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
+        ],
+    )
+
+
+class AuditFilterForm(GetForm):
+    action = SelectField(_l("Action"), choices=[], default="")
+    actor = StringField(
+        _l("Staff email"), validators=[Optional(), Length(max=254)], filters=[_strip]
+    )
+    target_id = IntegerField(
+        _l("Record ID"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def set_choices(self, actions: list[tuple[str, Any]]) -> None:
+        self.action.choices = _choices({"": _l("Any action"), **dict(actions)})
+
+
+class ApplyReevaluationForm(FlaskForm):
+    """Only the CSRF token: the plan is computed again when it is applied."""

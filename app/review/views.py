@@ -1,0 +1,315 @@
+"""Staff pages: parse, call a service, respond. Services audit and commit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime, gettext
+from flask_login import current_user
+
+from app.auth import role_required, staff_required
+from app.extensions import db
+from app.models import STATUSES, StaffUser, utcnow
+from app.review import bp, charts, export, forms, services
+from app.review.labels import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    EVALUATION_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    label,
+)
+
+REEVALUATION_ROWS_SHOWN = 500
+
+
+@bp.context_processor
+def template_helpers() -> dict[str, Any]:
+    """Display names and time formatting for the staff templates."""
+    return {
+        "status_label": lambda code: label(STATUS_LABELS, code),
+        "outcome_label": lambda code: label(OUTCOME_LABELS, code),
+        "category_label": lambda code: label(CATEGORY_LABELS, code),
+        "evaluation_label": lambda code: label(EVALUATION_LABELS, code),
+        "action_label": lambda code: label(ACTION_LABELS, code),
+        "when": lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "",
+        "statuses": STATUSES,
+    }
+
+
+def _me() -> StaffUser:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _queue_filters() -> tuple[forms.QueueFilterForm, services.QueueFilters]:
+    form = forms.QueueFilterForm(formdata=request.args)
+    if not form.validate():
+        # Ignore only the values that failed (a malformed date, say); keep the rest.
+        for name in form.errors:
+            form[name].data = None
+    return form, services.QueueFilters.from_form(form.data)
+
+
+@bp.get("/")
+@staff_required
+def queue() -> ResponseReturnValue:
+    """The queue: urgent first, then priority, then oldest; filters, search and counts."""
+    form, filters = _queue_filters()
+    page = services.queue_page(
+        filters, _me(), _page_number(), current_app.config["QUEUE_PAGE_SIZE"]
+    )
+    return render_template("review/queue.html", form=form, filters=filters, page=page)
+
+
+@bp.get("/export.csv")
+@staff_required
+def export_csv() -> ResponseReturnValue:
+    """The filtered queue as CSV, streamed (UTF-8 with BOM, formulas made inert)."""
+    _, filters = _queue_filters()
+    lines = export.start_export(filters, _me())
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="prescreen-queue-{utcnow():%Y-%m-%d}.csv"'
+            )
+        },
+    )
+
+
+def _forms(page: services.SubmissionPage, **bound: Any) -> dict[str, Any]:
+    """The four forms of the submission page; ``bound`` ones keep what was typed."""
+    version = str(page.submission.version)
+    built = {
+        "status_form": bound.get("status_form") or forms.StatusForm(formdata=None),
+        "assign_form": bound.get("assign_form") or forms.AssignForm(formdata=None),
+        "note_form": bound.get("note_form") or forms.NoteForm(formdata=None),
+        "evaluation_form": bound.get("evaluation_form") or forms.EvaluationForm(formdata=None),
+    }
+    built["status_form"].set_choices(page.allowed_statuses)
+    built["assign_form"].set_choices(page.staff)
+    if "assign_form" not in bound:
+        current = page.submission.assigned_to_id
+        built["assign_form"].assignee.data = str(current) if current else ""
+    for form in built.values():
+        form.version.data = version  # a retry after a conflict applies to what is shown now
+    return built
+
+
+def _render_submission(
+    submission_id: int, status: int = 200, problem: str | None = None, **bound: Any
+) -> ResponseReturnValue:
+    page = services.open_submission(submission_id, _me())
+    return (
+        render_template(
+            "review/submission.html",
+            page=page,
+            submission=page.submission,
+            problem=problem,
+            **_forms(page, **bound),
+        ),
+        status,
+    )
+
+
+@bp.get("/submissions/<int:submission_id>")
+@staff_required
+def submission(submission_id: int) -> ResponseReturnValue:
+    """Everything about one submission, with the workflow forms in place."""
+    return _render_submission(submission_id)
+
+
+def _apply(
+    submission_id: int,
+    form_name: str,
+    form: forms.VersionedForm,
+    change: Any,
+) -> ResponseReturnValue:
+    """Validate a POSTed form, make the change, and show the page again on any refusal."""
+    target = services.submission_or_404(submission_id)
+    try:
+        # A stale page is told so first: its choices may no longer apply at all.
+        services.check_version(target, form.version.data)
+    except services.ConflictError as error:
+        db.session.rollback()
+        return _render_submission(submission_id, 409, problem=str(error), **{form_name: form})
+    if form_name == "status_form":
+        form.set_choices(services.allowed_transitions(target.status, _me()))  # type: ignore[attr-defined]
+    elif form_name == "assign_form":
+        form.set_choices(services.assignable_staff())  # type: ignore[attr-defined]
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _render_submission(submission_id, 400, **{form_name: form})
+    try:
+        message = change(target, int(form.version.data))
+    except services.ReviewError as error:
+        db.session.rollback()
+        return _render_submission(
+            submission_id, error.status_code, problem=str(error), **{form_name: form}
+        )
+    flash(message, "success")
+    return redirect(url_for(".submission", submission_id=submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/status")
+@staff_required
+def change_status(submission_id: int) -> ResponseReturnValue:
+    form = forms.StatusForm()
+
+    def change(target: Any, version: int) -> str:
+        services.change_status(target, form.status.data, version, _me())
+        return gettext(
+            "Status changed to “%(status)s”.", status=label(STATUS_LABELS, form.status.data)
+        )
+
+    return _apply(submission_id, "status_form", form, change)
+
+
+@bp.post("/submissions/<int:submission_id>/assign")
+@staff_required
+def assign(submission_id: int) -> ResponseReturnValue:
+    form = forms.AssignForm()
+
+    def change(target: Any, version: int) -> str:
+        assignee = int(form.assignee.data) if form.assignee.data else None
+        if not services.assign(target, assignee, version, _me()):
+            return gettext("The assignment was already as chosen.")
+        return gettext("Assignment saved.")
+
+    return _apply(submission_id, "assign_form", form, change)
+
+
+@bp.post("/submissions/<int:submission_id>/notes")
+@staff_required
+def add_note(submission_id: int) -> ResponseReturnValue:
+    form = forms.NoteForm()
+
+    def change(target: Any, version: int) -> str:
+        services.add_note(target, form.body.data, version, _me())
+        return gettext("Note added.")
+
+    return _apply(submission_id, "note_form", form, change)
+
+
+@bp.post("/submissions/<int:submission_id>/evaluation")
+@role_required("clinician")
+def record_evaluation(submission_id: int) -> ResponseReturnValue:
+    form = forms.EvaluationForm()
+
+    def change(target: Any, version: int) -> str:
+        services.record_evaluation(target, form.decision.data, form.note.data, version, _me())
+        return gettext("Evaluation decision recorded.")
+
+    return _apply(submission_id, "evaluation_form", form, change)
+
+
+@bp.get("/submissions/<int:submission_id>/print")
+@staff_required
+def print_view(submission_id: int) -> ResponseReturnValue:
+    """A printable page of one submission (audited like any view)."""
+    page = services.open_submission(submission_id, _me(), action="view_print")
+    return render_template("review/print.html", page=page, submission=page.submission, now=utcnow())
+
+
+@bp.get("/submissions/<int:submission_id>/fhir")
+@staff_required
+def fhir_bundle(submission_id: int) -> ResponseReturnValue:
+    """The submission as a FHIR R4 Bundle (audited as an export)."""
+    target = services.submission_or_404(submission_id)
+    bundle = services.fhir_bundle(target, request.url_root.rstrip("/"))
+    filename = f"{target.reference}.fhir.json"
+    return Response(
+        json.dumps(bundle, ensure_ascii=False, indent=2),
+        mimetype="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/dashboard")
+@staff_required
+def dashboard() -> ResponseReturnValue:
+    """Submissions per week, outcome mix and time to first staff action, with the numbers."""
+    data = services.dashboard()
+    return render_template(
+        "review/dashboard.html",
+        data=data,
+        charts=charts.dashboard_charts(data),
+        chart_headings=[gettext("Week"), gettext("Outcome"), gettext("Time to first action")],
+        duration=charts.duration_text,
+    )
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log() -> ResponseReturnValue:
+    """The audit log, newest first (admins only, read-only)."""
+    form = forms.AuditFilterForm(formdata=request.args)
+    actions = sorted(set(services.audit_actions()) | set(ACTION_LABELS))
+    form.set_choices([(a, label(ACTION_LABELS, a)) for a in actions])
+    if not form.validate():
+        for name in form.errors:
+            form[name].data = None
+    filters = services.AuditFilters.from_form(form.data)
+    rows, pagination = services.audit_page(
+        filters, _page_number(), current_app.config["QUEUE_PAGE_SIZE"] * 2
+    )
+    return render_template(
+        "review/audit.html",
+        form=form,
+        filters=filters,
+        rows=rows,
+        pagination=pagination,
+        action_labels=ACTION_LABELS,
+    )
+
+
+@bp.get("/reevaluate")
+@role_required("admin")
+def reevaluate() -> ResponseReturnValue:
+    """The re-evaluation dry run: stored decisions the current rules would change."""
+    plan = services.reevaluation_plan(limit=services.WEB_REEVALUATION_LIMIT, audit_view=True)
+    return render_template(
+        "review/reevaluate.html",
+        plan=plan,
+        form=forms.ApplyReevaluationForm(),
+        shown=REEVALUATION_ROWS_SHOWN,
+    )
+
+
+@bp.post("/reevaluate")
+@role_required("admin")
+def apply_reevaluation() -> ResponseReturnValue:
+    form = forms.ApplyReevaluationForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".reevaluate"))
+    plan = services.apply_reevaluation(_me(), limit=services.WEB_REEVALUATION_LIMIT)
+    message = gettext(
+        "Re-evaluated %(checked)d submissions: %(changed)d decisions changed, %(same)d unchanged.",
+        checked=plan.checked,
+        changed=len(plan.changes),
+        same=plan.reconfirmed,
+    )
+    if plan.unchecked:
+        message += " " + gettext(
+            "%(left)d more were made by another rule-set version: apply again to continue.",
+            left=plan.unchecked,
+        )
+    flash(message, "success")
+    return redirect(url_for(".reevaluate"))

@@ -1,0 +1,76 @@
+"""Submissions for the staff-side tests, stored through the real service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import select
+
+from app.models import AuditEvent, Submission, utcnow
+from app.submissions import build_submission
+from tests.rules.builders import baseline
+
+
+@pytest.fixture
+def make_submission(app: Flask, db: SQLAlchemy) -> Callable[..., Submission]:
+    """``make_submission(answers=None, *, submitted_at=None, **columns)``: a stored submission.
+
+    ``answers`` defaults to the E1 document (a likely candidate); ``columns`` are set on the row
+    after the rules decided (status, assigned_to_id, ...). Returned detached, attributes loaded.
+    """
+
+    def make(
+        answers: dict[str, Any] | None = None,
+        *,
+        submitted_at: dt.datetime | None = None,
+        **columns: Any,
+    ) -> Submission:
+        with app.app_context():
+            submission = build_submission(
+                answers if answers is not None else baseline(),
+                submitted_at=submitted_at or utcnow() - dt.timedelta(hours=1),
+            )
+            for key, value in columns.items():
+                setattr(submission, key, value)
+            db.session.add(submission)
+            db.session.commit()
+            db.session.refresh(submission)
+            db.session.expunge(submission)
+        return submission
+
+    return make
+
+
+@pytest.fixture
+def fetch(app: Flask, db: SQLAlchemy) -> Callable[[int], Submission]:
+    """The submission as stored now (detached)."""
+
+    def get(submission_id: int) -> Submission:
+        with app.app_context():
+            submission = db.session.get(Submission, submission_id)
+            assert submission is not None
+            db.session.expunge(submission)
+        return submission
+
+    return get
+
+
+@pytest.fixture
+def audit_entries(app: Flask, db: SQLAlchemy) -> Callable[..., list[AuditEvent]]:
+    """``audit_entries(action=None)``: the audit log, oldest first (detached)."""
+
+    def entries(action: str | None = None) -> list[AuditEvent]:
+        with app.app_context():
+            query = select(AuditEvent).order_by(AuditEvent.id)
+            if action:
+                query = query.where(AuditEvent.action == action)
+            rows = list(db.session.scalars(query))
+            db.session.expunge_all()
+        return rows
+
+    return entries
