@@ -24,8 +24,17 @@
     return first.value === "" ? undefined : first.value;
   }
 
+  // Rows with an answer in them: the server ignores blank rows, so a blank row does not
+  // hide "I have not taken an antidepressant" (the error message may ask for that box).
   function rows(form, group) {
-    return form.querySelectorAll('[id^="' + group + '-"].group-entry').length;
+    return Array.prototype.filter.call(
+      form.querySelectorAll('[id^="' + group + '-"].group-entry'),
+      function (row) {
+        return Array.prototype.some.call(row.querySelectorAll("input, select, textarea"), function (i) {
+          if (i.type === "checkbox" || i.type === "radio") { return i.checked; }
+          return i.type !== "hidden" && i.value.trim() !== "";
+        });
+      }).length;
   }
 
   function holds(form, c, prefix) {
