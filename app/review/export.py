@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import StaffUser, Submission
-from app.review.services import QUEUE_ORDER, QueueFilters, queue_conditions, record_view
+from app.review.services import QueueFilters, in_queue_order, record_view
 
 BOM = "\ufeff"
 COLUMNS = (
@@ -78,23 +78,18 @@ def start_export(filters: QueueFilters, user: StaffUser) -> Iterator[str]:
 
 def _lines(filters: QueueFilters, user_id: int) -> Iterator[str]:
     yield BOM + csv_line(COLUMNS)
-    statement = (
-        select(
-            Submission.reference,
-            Submission.submitted_at,
-            Submission.status,
-            Submission.outcome,
-            Submission.priority,
-            Submission.is_urgent,
-            StaffUser.email,
-            Submission.answers,
-            Submission.decision,
-        )
-        .outerjoin(StaffUser, Submission.assigned_to_id == StaffUser.id)
-        .where(*queue_conditions(filters, user_id))
-        .order_by(*QUEUE_ORDER)
-        .execution_options(yield_per=YIELD_PER)
-    )
+    statement = select(
+        Submission.reference,
+        Submission.submitted_at,
+        Submission.status,
+        Submission.outcome,
+        Submission.priority,
+        Submission.is_urgent,
+        StaffUser.email,
+        Submission.answers,
+        Submission.decision,
+    ).outerjoin(StaffUser, Submission.assigned_to_id == StaffUser.id)
+    statement = in_queue_order(statement, filters, user_id).execution_options(yield_per=YIELD_PER)
     chunk: list[str] = []
     for row in db.session.execute(statement):
         chunk.append(csv_line(row_cells(row)))
