@@ -31,6 +31,7 @@ db: setup
 
 demo-account: db
 	@$(FLASK) users demo
+	@$(FLASK) demo seed --count 200 --if-empty
 
 # Re-extract messages after changing text; then translate the new Spanish entries.
 messages: $(STAMP)

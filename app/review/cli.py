@@ -8,8 +8,10 @@ from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
-from app.extensions import write_intent
+from app.extensions import db, write_intent
+from app.models import Submission
 from app.review import demo as demo_data
 from app.review import services
 
@@ -32,8 +34,12 @@ def writing() -> Iterator[None]:
 @demo.command("seed")
 @click.option("--count", default=200, show_default=True, type=click.IntRange(0, 1_000_000))
 @click.option("--seed", "seed_value", default=0, show_default=True, help="Random seed.")
-def seed_command(count: int, seed_value: int) -> None:
+@click.option("--if-empty", is_flag=True, help="Only when there are no submissions yet.")
+def seed_command(count: int, seed_value: int, if_empty: bool) -> None:
     """Create COUNT synthetic submissions (invented people) across all outcomes and statuses."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Submission)):
+        click.echo("Submissions exist already, so no demo submissions were added.")
+        return
 
     def progress(done: int) -> None:
         if done % 10_000 == 0:

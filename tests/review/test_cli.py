@@ -177,3 +177,14 @@ def test_retention_purge_needs_a_number_of_days(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["retention", "purge"])
     assert result.exit_code == 2
     assert "--older-than" in result.output
+
+
+def test_demo_seed_if_empty_seeds_only_an_empty_database(
+    app: Flask, runner: FlaskCliRunner, db: SQLAlchemy
+) -> None:
+    first = runner.invoke(args=["demo", "seed", "--count", "4", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo", "seed", "--count", "4", "--if-empty"])
+    assert "exist already" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 4
