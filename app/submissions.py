@@ -80,9 +80,11 @@ def build_submission(
     submitted_at = submitted_at or utcnow()
     as_of = as_of or submitted_at.date()
     decision = decide(answers, as_of).to_document()
+    # Only link a draft that is given: a None relationship would null a draft_id set later.
+    linked: dict[str, Any] = {"draft": draft} if draft is not None else {}
     return Submission(
+        **linked,
         reference=new_reference(),
-        draft=draft,
         answers=dict(answers),
         decision=decision,
         ruleset_version=decision["ruleset_version"],
