@@ -24,7 +24,7 @@ browsers: $(STAMP)
 		($(BIN)/playwright install chromium && touch $(VENV)/.playwright-browser)
 
 translations: $(STAMP)
-	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+	@$(BIN)/pybabel -q compile -d app/translations
 
 db: setup
 	$(FLASK) db upgrade

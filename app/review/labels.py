@@ -56,7 +56,7 @@ ACTION_LABELS = {
     "session_expired": _l("Session ended"),
     "password_changed": _l("Changed their password"),
     "password_change_failure": _l("Failed password change"),
-    "two_factor_enrolled": _l("Set up two-factor sign-in"),
+    "two_factor_enrolled": _l("Turned on two-factor sign-in"),
     "recovery_code_used": _l("Used a recovery code"),
     "user_created": _l("Staff account created"),
     "user_enabled": _l("Staff account enabled"),
