@@ -6,19 +6,12 @@ asserted (the target is a median of at most 50 µs for E1 on the 2-core referenc
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-# `pytest bench/...` puts bench/ (not the repository) on sys.path while bench/ has no __init__.py.
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from app.rules import DEFAULTS, evaluate  # noqa: E402
-from tests.rules.examples import AS_OF, EXAMPLES  # noqa: E402
+from app.rules import DEFAULTS, evaluate
+from tests.rules.examples import AS_OF, EXAMPLES
 
 
 @pytest.mark.parametrize("name", ["E1", "E8"])

@@ -8,10 +8,10 @@ from __future__ import annotations
 from .answers import parse_as_of
 from .catalogue import RULES, rule_ids
 from .decision import OUTCOMES, Decision, FiredRule
-from .engine import DEFAULTS, evaluate, evaluate_safety, has_safety_signal, outcome_of
+from .engine import evaluate, evaluate_safety, has_safety_signal, outcome_of
 from .rule import CATEGORIES, Category, Rule
-from .scores import Scores, Trial
-from .settings import Settings, SettingsError
+from .scores import Scores, ScoresView, Trial
+from .settings import DEFAULTS, Settings, SettingsError
 from .version import RULESET_VERSION
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "FiredRule",
     "Rule",
     "Scores",
+    "ScoresView",
     "Settings",
     "SettingsError",
     "Trial",

@@ -1,15 +1,15 @@
 """A faster way to run the catalogue, derived mechanically from the predicates themselves.
 
-Most predicates are one comparison, e.g. ``return case.answers.get("ci_avm") == "yes"``. Calling
-68 small functions per evaluation costs more than the comparisons, so the engine recognises three
-exact shapes in a predicate's source and checks those rules from a table instead:
+Most predicates are one comparison, e.g. ``return case.answers.get("ci_avm") == "yes"``. Rather
+than calling 68 small functions per evaluation, the engine recognises three exact shapes in a
+predicate's source and checks those rules from a table, with the loops in C:
 
 - ``return case.answers.get("<field>") == "<value>"``
 - ``return "<value>" in choices(case.answers.get("<field>"))``
 - ``return case.scores.<name>``
 
 The predicate stays the rule's definition (tests and RULESET_VERSION use it); any other shape is
-simply called. tests/rules/test_compiled.py checks both ways agree.
+simply called. tests/rules/test_compiled.py checks that both ways always agree.
 """
 
 from __future__ import annotations
@@ -23,14 +23,17 @@ from itertools import compress, repeat
 from operator import eq
 from typing import NamedTuple
 
-from . import answers as answers_module
 from .answers import choices
-from .rule import Case, Predicate, Rule
+from .decision import HIGH_CAUTION, REQUIRED_INCLUSION, REVIEW_CATEGORIES, Signals
+from .rule import Case, Category, Predicate, Rule
 from .scores import SCORE_KEYS
 
 EQUALS = "equals"
 INCLUDES = "includes"
 FLAG = "flag"
+
+
+_new_tuple = tuple.__new__
 
 
 class Plan(NamedTuple):
@@ -43,6 +46,12 @@ class Plan(NamedTuple):
     flag_names: tuple[str, ...]
     flag_index: tuple[int, ...]
     calls: tuple[tuple[Predicate, int], ...]
+    # Indices of the rules each outcome signal (decision.Signals) depends on.
+    safety: frozenset[int]
+    exclusion: frozenset[int]
+    review: frozenset[int]
+    required: frozenset[int] | None  # None when the catalogue lacks a ★ rule
+    high_caution: frozenset[int]
 
 
 def _answer_key(node: ast.expr, param: str) -> str | None:
@@ -55,13 +64,20 @@ def _answer_key(node: ast.expr, param: str) -> str | None:
         and isinstance(node.args[0].value, str)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "get"
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "answers"
-        and isinstance(node.func.value.value, ast.Name)
-        and node.func.value.value.id == param
+        and _is_attribute(node.func.value, param, "answers")
     ):
         return node.args[0].value
     return None
+
+
+def _is_attribute(node: ast.expr, base: str, attr: str) -> bool:
+    """``<base>.<attr>``"""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == base
+    )
 
 
 def _returned(function: Callable[..., object]) -> tuple[ast.expr, str] | None:
@@ -101,10 +117,7 @@ def simple_form(predicate: Predicate) -> tuple[str, str, str] | None:
     if (
         isinstance(expr, ast.Attribute)
         and expr.attr in SCORE_KEYS
-        and isinstance(expr.value, ast.Attribute)
-        and expr.value.attr == "scores"
-        and isinstance(expr.value.value, ast.Name)
-        and expr.value.value.id == param
+        and _is_attribute(expr.value, param, "scores")
     ):
         return FLAG, expr.attr, ""
     if not (isinstance(expr, ast.Compare) and len(expr.ops) == 1 and len(expr.comparators) == 1):
@@ -122,7 +135,7 @@ def simple_form(predicate: Predicate) -> tuple[str, str, str] | None:
         and len(right.args) == 1
         and not right.keywords
         # The name must really be answers.choices in the predicate's module.
-        and getattr(predicate, "__globals__", {}).get(right.func.id) is answers_module.choices
+        and getattr(predicate, "__globals__", {}).get(right.func.id) is choices
     ):
         key = _answer_key(right.args[0], param)
         return (INCLUDES, key, left.value) if key is not None else None
@@ -157,6 +170,37 @@ def plan_for(rules: tuple[Rule, ...]) -> Plan:
         tuple(name for name, _ in flags),
         tuple(index for _, index in flags),
         tuple(calls),
+        *_signal_indices(rules),
+    )
+
+
+def _signal_indices(
+    rules: tuple[Rule, ...],
+) -> tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int] | None, frozenset[int]]:
+    def where(test: Callable[[Rule], bool]) -> frozenset[int]:
+        return frozenset(index for index, rule in enumerate(rules) if test(rule))
+
+    required = where(lambda rule: rule.id in REQUIRED_INCLUSION)
+    return (
+        where(lambda rule: rule.category == Category.SAFETY),
+        where(lambda rule: rule.category == Category.EXCLUSION),
+        where(lambda rule: rule.category in REVIEW_CATEGORIES),
+        required if len(required) == len(REQUIRED_INCLUSION) else None,
+        where(lambda rule: rule.id in HIGH_CAUTION),
+    )
+
+
+def signals(plan: Plan, hits: list[int]) -> Signals:
+    """decision.Signals from the indices of the rules that fired (as signals_of)."""
+    return _new_tuple(
+        Signals,
+        (
+            not plan.safety.isdisjoint(hits),
+            not plan.exclusion.isdisjoint(hits),
+            not plan.review.isdisjoint(hits),
+            plan.required is not None and plan.required.issubset(hits),
+            not plan.high_caution.isdisjoint(hits),
+        ),
     )
 
 

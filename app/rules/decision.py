@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields
 from datetime import date
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, Final, NamedTuple, Protocol
 
 from .rule import Category
@@ -29,7 +28,7 @@ REQUIRED_INCLUSION: Final = frozenset(
 HIGH_CAUTION: Final = frozenset(
     {"CAU-PSYCHOSIS-CURRENT", "CAU-MANIA-CURRENT", "CAU-BP-CRISIS-RANGE"}
 )
-_REVIEW_CATEGORIES: Final = frozenset(
+REVIEW_CATEGORIES: Final = frozenset(
     {Category.CAUTION.value, Category.REVIEW.value, Category.MISSING_INFO.value}
 )
 
@@ -44,29 +43,51 @@ class _Fired(Protocol):
 
 _id = attrgetter("id")
 _category = attrgetter("category")
-_first, _second = itemgetter(0), itemgetter(1)  # FiredRule.id, FiredRule.category
 
 
-def decide(categories: AbstractSet[str], ids: AbstractSet[str]) -> str:
-    """§6.1 on the fired rules' categories and IDs; the first match wins."""
-    if _SAFETY in categories:
+class Signals(NamedTuple):
+    """What the outcome logic (§6.1) and the priority (§6.3) need from the fired rules."""
+
+    safety: bool  # any safety rule
+    exclusion: bool  # any exclusion rule
+    review: bool  # any caution, review or missing_info rule
+    all_required: bool  # all three ★ inclusion rules
+    high_caution: bool  # CAU-PSYCHOSIS-CURRENT, CAU-MANIA-CURRENT or CAU-BP-CRISIS-RANGE
+
+
+def signals_of(fired: Iterable[_Fired]) -> Signals:
+    """The signals of a collection of fired rules (or of rules that fire)."""
+    fired = tuple(fired)
+    categories = set(map(_category, fired))
+    ids = set(map(_id, fired))
+    return Signals(
+        _SAFETY in categories,
+        _EXCLUSION in categories,
+        not REVIEW_CATEGORIES.isdisjoint(categories),
+        ids >= REQUIRED_INCLUSION,
+        not HIGH_CAUTION.isdisjoint(ids),
+    )
+
+
+def decide(signals: Signals) -> str:
+    """§6.1: the first match wins."""
+    if signals.safety:
         return URGENT
-    if _EXCLUSION in categories:
+    if signals.exclusion:
         return NOT_NOW
-    if not _REVIEW_CATEGORIES.isdisjoint(categories):
+    if signals.review:
         return REVIEW
-    if ids >= REQUIRED_INCLUSION:
+    if signals.all_required:
         return LIKELY
     return REVIEW  # defensive: every ★ rule has a complement that fires instead
 
 
 def outcome_for(fired: Iterable[_Fired]) -> str:
     """§6.1 for a collection of fired rules (or of rules that fire)."""
-    fired = tuple(fired)
-    return decide(set(map(_category, fired)), set(map(_id, fired)))
+    return decide(signals_of(fired))
 
 
-def priority_for(outcome: str, scores: Scores, ids: AbstractSet[str], s: Settings) -> int:
+def priority_for(outcome: str, scores: Scores, high_caution: bool, s: Settings) -> int:
     """§6.3 queue priority; an absent PHQ-9 counts as 0."""
     phq9 = scores.phq9_total or 0
     trials = min(scores.adequate_failed_trials, TRIAL_CAP) * s.priority_trial_weight
@@ -77,8 +98,12 @@ def priority_for(outcome: str, scores: Scores, ids: AbstractSet[str], s: Setting
     if outcome == LIKELY:
         return s.priority_base_likely + phq9 + trials
     if outcome == REVIEW:
-        high = s.priority_high_caution_bonus if not HIGH_CAUTION.isdisjoint(ids) else 0
-        return s.priority_base_review + phq9 + trials + high
+        return (
+            s.priority_base_review
+            + phq9
+            + trials
+            + (s.priority_high_caution_bonus if high_caution else 0)
+        )
     return s.priority_base_not_now + phq9
 
 
@@ -120,27 +145,29 @@ class Decision:
 
     @classmethod
     def combine(
-        cls, fired: tuple[FiredRule, ...], scores: Scores, settings: Settings, as_of: date
+        cls,
+        fired: tuple[FiredRule, ...],
+        scores: Scores,
+        settings: Settings,
+        as_of: date,
+        signals: Signals | None = None,
     ) -> Decision:
-        """Combine the fired rules into one outcome and queue priority."""
-        ids = set(map(_first, fired))
-        outcome = decide(set(map(_second, fired)), ids)
+        """Combine the fired rules into one outcome (§6.1) and queue priority (§6.3).
+
+        ``signals`` may be given when the caller already knows them (the engine does).
+        """
+        if signals is None:
+            signals = signals_of(fired)
+        outcome = decide(signals)
         decision = _new_object(cls)
-        # The fields in order (what the frozen __init__ would do, without its per-field cost).
-        for set_field, value in zip(
-            _FIELD_SETTERS,
-            (
-                outcome,
-                priority_for(outcome, scores, ids, settings),
-                settings.ruleset_version,
-                as_of,
-                ScoresView(scores),
-                fired,
-                outcome == URGENT,  # crisis resources are shown on any safety signal
-            ),
-            strict=True,
-        ):
-            set_field(decision, value)
+        # Set the fields in order, as the frozen __init__ would, without its per-field cost.
+        _set_outcome(decision, outcome)
+        _set_priority(decision, priority_for(outcome, scores, signals.high_caution, settings))
+        _set_ruleset_version(decision, settings.ruleset_version)
+        _set_as_of(decision, as_of)
+        _set_scores(decision, ScoresView(scores))
+        _set_fired(decision, fired)
+        _set_crisis_resources_shown(decision, signals.safety)  # shown on any safety signal
         return decision
 
     @property
@@ -167,4 +194,12 @@ class Decision:
 
 
 _new_object = object.__new__
-_FIELD_SETTERS = tuple(getattr(Decision, f.name).__set__ for f in fields(Decision))
+(
+    _set_outcome,
+    _set_priority,
+    _set_ruleset_version,
+    _set_as_of,
+    _set_scores,
+    _set_fired,
+    _set_crisis_resources_shown,
+) = (getattr(Decision, f.name).__set__ for f in fields(Decision))

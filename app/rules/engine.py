@@ -6,16 +6,13 @@ from datetime import date
 
 from .answers import Answers
 from .catalogue import RULES
-from .compiled import matching, plan_for
-from .decision import Decision, FiredRule, outcome_for
+from .compiled import matching, plan_for, signals
+from .decision import Decision, FiredRule, decide
 from .missing import resolve_fields
 from .rule import Case, Category, Rule
 from .safety import SAFETY_RULES
 from .scores import compute
-from .settings import Settings
-
-DEFAULTS = Settings()
-
+from .settings import DEFAULTS, Settings
 
 _MISSING = Category.MISSING_INFO.value
 _new_tuple = tuple.__new__
@@ -36,11 +33,14 @@ def evaluate(
     day = as_of if as_of is not None else date.today()
     scores = compute(answers, settings, day)
     case = Case(answers, scores, settings)
+    plan = _PLAN if rules is RULES else plan_for(rules)
+    hits = matching(plan, case)
     fired: list[FiredRule] = []
-    for index in matching(_PLAN if rules is RULES else plan_for(rules), case):
+    for index in hits:
         rule = rules[index]
         category = rule.category
-        reason = rule.explain(case)
+        render = rule.render
+        reason = render(case) if render is not None else rule.reason
         if category == _MISSING:
             fields = rule.missing_fields(case)
             resolved = resolve_fields(answers, fields, settings)
@@ -49,7 +49,7 @@ def evaluate(
         else:
             # tuple.__new__ skips the named tuple's Python-level __new__ (hot path).
             fired.append(_new_tuple(FiredRule, (rule.id, category, reason, rule.source, (), None)))
-    return Decision.combine(tuple(fired), scores, settings, day)
+    return Decision.combine(tuple(fired), scores, settings, day, signals(plan, hits))
 
 
 def outcome_of(
@@ -63,7 +63,7 @@ def outcome_of(
     day = as_of if as_of is not None else date.today()
     case = Case(answers, compute(answers, settings, day), settings)
     plan = _PLAN if rules is RULES else plan_for(rules)
-    return outcome_for([rules[index] for index in matching(plan, case)])
+    return decide(signals(plan, matching(plan, case)))
 
 
 def evaluate_safety(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from . import sources as src
-from .answers import choices, number
-from .data import SHORT_DRUG_NAMES, label, labels
+from .answers import choices
+from .data import CHOICE_LABELS, SHORT_DRUG_NAMES, labels
 from .rule import Case, Category, rule
-from .scores import FAILED
 
 _NOT_FULL = ("none", "partial")
 
@@ -30,13 +27,7 @@ def depression_indication(case: Case) -> bool:
 
 
 def _failed_drugs(case: Case) -> dict[str, str]:
-    # One name per distinct failed drug, in the order first entered.
-    names: list[str] = []
-    for trial in case.scores.trials:
-        if trial.counts_as == FAILED:
-            name = SHORT_DRUG_NAMES.get(trial.drug, trial.drug)
-            if name not in names:
-                names.append(name)
+    names = map(SHORT_DRUG_NAMES.get, case.scores.failed_drugs, case.scores.failed_drugs)
     return {"drug_list": ", ".join(names)}
 
 
@@ -79,19 +70,11 @@ def augmentation_tried(case: Case) -> bool:
 
 
 def _therapies(case: Case) -> dict[str, str]:
-    minimum = case.settings.min_psychotherapy_sessions
     types: list[str] = []
     sessions: list[str] = []
-    for therapy in choices(case.answers.get("therapy_trials")):
-        if type(therapy) is not dict and not isinstance(therapy, Mapping):
-            continue
-        count = therapy.get("sessions")
-        if type(count) is not int:
-            count = number(count)
-        if count is not None and count >= minimum and therapy.get("response") in _NOT_FULL:
-            kind = therapy.get("type")
-            types.append(label(kind) if type(kind) is str else "type not given")
-            sessions.append(str(count) if type(count) is int else f"{count:g}")
+    for kind, count in case.scores.substantial_therapies:
+        types.append(CHOICE_LABELS.get(kind, kind) if type(kind) is str else "type not given")
+        sessions.append(str(count) if type(count) is int else f"{count:g}")
     return {"types": ", ".join(types), "sessions": " + ".join(sessions)}
 
 

@@ -46,7 +46,6 @@ Fields = Callable[[Case], tuple[str, ...]]
 
 NOT_GIVEN = "not given"
 _SETTING_NAMES = frozenset(f.name for f in fields(Settings))
-# Where a reason's fill-in comes from, unless the rule's details provide it.
 
 
 def show(value: object, *, labelled: bool = True) -> str:
@@ -74,13 +73,6 @@ def placeholders(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def show_raw(value: object) -> str:
-    """Render a score or setting as is (None as "not given")."""
-    if type(value) is str:
-        return value
-    return show(value, labelled=False)
-
-
 def compile_reason(rule_id: str, template: str, details: Details | None) -> Callable[[Case], str]:
     """Compile a reason template into a function of the case (once, at import).
 
@@ -97,10 +89,10 @@ def compile_reason(rule_id: str, template: str, details: Details | None) -> Call
             continue
         if not name.isidentifier() or spec or conversion:
             raise ValueError(f"reason fill-in {{{name}}} must be a plain name: {template!r}")
-        if name in SCORE_KEYS:
-            fallback = f"raw(case.scores.{name})"
-        elif name in _SETTING_NAMES:
-            fallback = f"raw(case.settings.{name})"
+        if name in SCORE_KEYS:  # scores are ints, strings or None: shown as they are
+            fallback = f"(_ if (_ := case.scores.{name}) is not None else {NOT_GIVEN!r})"
+        elif name in _SETTING_NAMES:  # numbers
+            fallback = f"case.settings.{name}"
         else:
             fallback = f"show(case.answers.get({name!r}))"
         if details is None:
@@ -116,10 +108,11 @@ def compile_reason(rule_id: str, template: str, details: Details | None) -> Call
     if details is not None:
         lines.insert(0, "    given = details(case)")
     source = "\n".join(["def render(case):", *lines, f"    return {' '.join(pieces) or repr('')}"])
-    namespace: dict[str, object] = {"show": show, "raw": show_raw, "details": details}
+    namespace: dict[str, object] = {"show": show, "details": details}
     exec(compile(source, f"<reason of {rule_id}>", "exec"), namespace)  # noqa: S102 - see above
     render = namespace["render"]
-    assert callable(render)  # noqa: S101 - a programming error only
+    if not callable(render):  # pragma: no cover - cannot happen with the source above
+        raise TypeError(rule_id)
     return render
 
 

@@ -93,15 +93,21 @@ class Scores(NamedTuple):
     bp_crisis_range: bool
     safety_acute: bool
     trials: tuple[Trial, ...]
+    # Not in the decision document (used by reasons): the drugs of the adequate failed trials,
+    # one per trial_key; the (type, sessions) of the substantial psychotherapy trials.
+    failed_drugs: tuple[str, ...] = ()
+    substantial_therapies: tuple[tuple[object, int | float], ...] = ()
 
     def to_document(self) -> dict[str, Any]:
         """Plain JSON-ready dict (``trials`` as a list of dicts)."""
         doc = self._asdict()
+        del doc["failed_drugs"], doc["substantial_therapies"]
         doc["trials"] = [trial.to_document() for trial in self.trials]
         return doc
 
 
-SCORE_KEYS: Final = frozenset(Scores._fields)
+DOCUMENT_KEYS: Final = Scores._fields[:-2]
+SCORE_KEYS: Final = frozenset(DOCUMENT_KEYS)
 
 
 class ScoresView(Mapping[str, Any]):
@@ -125,10 +131,10 @@ class ScoresView(Mapping[str, Any]):
         return getattr(self._scores, key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(Scores._fields)
+        return iter(DOCUMENT_KEYS)
 
     def __len__(self) -> int:
-        return len(Scores._fields)
+        return len(DOCUMENT_KEYS)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ScoresView):
@@ -210,17 +216,14 @@ def item_total(answers: Answers, items: tuple[str, ...]) -> int | None:
     """Sum of a questionnaire's items; None unless every item is answered with a whole number."""
     if items[0] not in answers:  # the usual "not asked" case, decided cheaply
         return None
-    values = list(map(answers.get, items))
-    for value in values:
-        if type(value) is not int:
-            total = 0
-            for item in values:  # slow path: integral floats count, anything else does not
-                number_ = whole(item)
-                if number_ is None:
-                    return None
-                total += number_
-            return total
-    return sum(values)  # type: ignore[arg-type]  # every value is an int here
+    try:
+        total = sum(map(answers.get, items))  # type: ignore[arg-type]
+    except TypeError:  # an item is absent (None) or not a number
+        return None
+    if type(total) is int:
+        return total
+    wholes = [whole(answers.get(item)) for item in items]  # floats: only whole numbers count
+    return None if None in wholes else sum(wholes)  # type: ignore[arg-type]
 
 
 def _fmt(value: float) -> str:
@@ -328,19 +331,21 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
     pcl5 = item_total(answers, PCL5_ITEMS)
 
     trials: tuple[Trial, ...] = ()
+    failed_drugs: tuple[str, ...] = ()
     adequate_failed = possible_failed = 0
     if depression:
         trials = assess_trials(get("medication_trials"), settings)
         if trials:
-            failed_keys = set()
+            failed: dict[str, str] = {}  # distinct failed trial_key -> drug, in entry order
             possible_keys = set()
             for trial in trials:
                 if trial.counts_as == FAILED:
-                    failed_keys.add(trial.key)
+                    failed.setdefault(trial.key, trial.drug)
                 elif trial.counts_as == POSSIBLE:
                     possible_keys.add(trial.key)
-            adequate_failed = len(failed_keys)
-            possible_failed = len(possible_keys - failed_keys)
+            adequate_failed = len(failed)
+            possible_failed = len(possible_keys.difference(failed))
+            failed_drugs = tuple(failed.values())
     minimum_failed = settings.min_failed_trials
 
     augmentation_used = (
@@ -351,7 +356,7 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
     if get("tms_tried") == "yes" and get("tms_response") in _NOT_FULL:
         tms_sessions = number(get("tms_sessions"))
         tms_adequate_failed = tms_sessions is not None and tms_sessions >= settings.min_tms_sessions
-    substantial = substantial_therapies(get("therapy_trials"), settings)
+    therapies = substantial_therapies(get("therapy_trials"), settings)
 
     m_duration = m_severity = m_medication = m_augmentation = m_ect = m_total = None
     m_band = None
@@ -396,7 +401,7 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
             adequate_failed >= minimum_failed,  # trd_met
             adequate_failed + possible_failed >= minimum_failed,  # trd_possible
             augmentation_used,  # augmentation_used
-            substantial,  # psychotherapy_substantial_trials
+            len(therapies),  # psychotherapy_substantial_trials
             tms_adequate_failed,  # tms_adequate_failed
             ect_used_failed,  # ect_used_failed
             m_duration,  # msm_duration
@@ -412,6 +417,8 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
             bp_crisis,  # bp_crisis_range
             get("asq_thoughts_now") == "yes",  # safety_acute
             trials,  # trials
+            failed_drugs,  # failed_drugs (not in the document)
+            therapies,  # substantial_therapies (not in the document)
         ),
     )
 
@@ -420,16 +427,19 @@ def assess_trials(entries: object, settings: Settings) -> tuple[Trial, ...]:
     """Assess every ``medication_trials`` entry (entries that are not objects are skipped)."""
     if type(entries) is not list and type(entries) is not tuple:
         return ()
-    return tuple(
-        assess_trial(i, entry, settings)
-        for i, entry in enumerate(entries)
-        if type(entry) is dict or isinstance(entry, Mapping)
-    )
+    assessed = []
+    for index, entry in enumerate(entries):
+        if type(entry) is dict or isinstance(entry, Mapping):
+            assessed.append(assess_trial(index, entry, settings))
+    return tuple(assessed)
 
 
-def substantial_therapies(entries: object, settings: Settings) -> int:
-    """Therapy trials with ≥ min_psychotherapy_sessions sessions and no full response."""
-    count = 0
+def substantial_therapies(
+    entries: object, settings: Settings
+) -> tuple[tuple[object, int | float], ...]:
+    """(type, sessions) of the therapy trials with ≥ min_psychotherapy_sessions sessions and
+    no full response."""
+    found: list[tuple[object, int | float]] = []
     if type(entries) is list or type(entries) is tuple:
         minimum = settings.min_psychotherapy_sessions
         for therapy in entries:
@@ -440,5 +450,5 @@ def substantial_therapies(entries: object, settings: Settings) -> int:
                     and sessions >= minimum
                     and therapy.get("response") in _NOT_FULL
                 ):
-                    count += 1
-    return count
+                    found.append((therapy.get("type"), sessions))
+    return tuple(found)

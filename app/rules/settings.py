@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cache, cached_property
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -158,7 +158,7 @@ class Settings:
 
     def non_default(self) -> dict[str, Any]:
         """Return the settings that differ from the defaults (dose table: the differing rows)."""
-        defaults = _defaults()
+        defaults = DEFAULTS
         changed: dict[str, Any] = {}
         for f in fields(self):
             mine, theirs = getattr(self, f.name), getattr(defaults, f.name)
@@ -181,11 +181,6 @@ class Settings:
 
         suffix = settings_suffix(self)
         return RULESET_VERSION if not suffix else f"{RULESET_VERSION}+{suffix}"
-
-
-@cache
-def _defaults() -> Settings:
-    return Settings()
 
 
 def setting_as_json(settings: Settings) -> str:
@@ -323,3 +318,6 @@ def _coerce_dose(drug: object, dose: Any) -> Any:
                 "dose_table", {drug: dose}, "mg/day values that are numbers > 0 or null"
             ) from None
     return dose
+
+
+DEFAULTS: Final = Settings()

@@ -9,13 +9,23 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any, Final
 
-from . import answers, decision, engine, missing, scores
+from . import answers, data, decision, engine, missing, scores
+from . import rule as rule_module
 from .catalogue import RULES
 from .rule import Rule
-from .settings import Settings, setting_as_json
+from .settings import DEFAULTS, Settings, setting_as_json
 
-# Code that gives the rules their meaning: scoring, combination, priority, resolution.
-LOGIC_MODULES: Final[tuple[ModuleType, ...]] = (answers, scores, decision, engine, missing)
+# Code that gives the rules their meaning: reading answers, scoring, reasons, combination,
+# priority and what-would-change. (compiled.py only makes the same checks faster.)
+LOGIC_MODULES: Final[tuple[ModuleType, ...]] = (
+    answers,
+    scores,
+    data,
+    rule_module,
+    decision,
+    engine,
+    missing,
+)
 
 
 def _code(function: Callable[..., Any] | None) -> str:
@@ -67,4 +77,4 @@ def settings_suffix(settings: Settings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-RULESET_VERSION: Final = compute_version(RULES, Settings())
+RULESET_VERSION: Final = compute_version(RULES, DEFAULTS)

@@ -10,6 +10,7 @@ import pytest
 from app.rules import DEFAULTS, Settings
 from app.rules.answers import parse_as_of, whole_years
 from app.rules.scores import (
+    DOCUMENT_KEYS,
     Scores,
     assess_trial,
     compute,
@@ -45,6 +46,13 @@ def test_phq9_bands_at_boundaries(total: int, band: str) -> None:
     assert phq9_band(total) == band
     computed = scores(**phq9_total(total, item9=0 if total < 27 else 3))
     assert (computed.phq9_total, computed.phq9_band) == (total, band)
+
+
+@pytest.mark.parametrize(
+    ("item", "total"), [(2, 16), (2.0, 16), (2.5, None), ("2", None), (None, None), (ABSENT, None)]
+)
+def test_phq9_items_must_be_whole_numbers(item: Any, total: int | None) -> None:
+    assert scores(phq9_3=item).phq9_total == total
 
 
 def test_phq9_incomplete_is_none() -> None:
@@ -359,8 +367,9 @@ def test_scores_mapping_view() -> None:
 
     decision = evaluate(baseline(), as_of=AS_OF)
     view = decision.scores
-    assert set(view) == set(Scores._fields)
-    assert len(view) == len(Scores._fields)
+    assert list(view) == list(DOCUMENT_KEYS)
+    assert "failed_drugs" not in view
+    assert len(view) == len(DOCUMENT_KEYS) == 30
     assert view["phq9_total"] == 16
     assert view == view.to_document()
     with pytest.raises(KeyError):
