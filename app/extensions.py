@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -111,3 +111,28 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def translations() -> Any:
+    """Flask-Babel's ``get_translations()``, looked up once a request per locale.
+
+    Flask-Babel looks the catalogue up again on every string (about 20 µs); a page with a
+    hundred strings spent two milliseconds on that alone. The cache follows the locale, so
+    ``force_locale`` and ``refresh`` still take effect.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    cached = getattr(state, "prescreen_translations", None)
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        state.prescreen_translations = cached
+    return cached[1]

@@ -1,18 +1,19 @@
 """Step forms built from the questionnaire definition, one field per item.
 
 The forms draw the fields; the checks live once, in ``questionnaire.clean_step``, which the
-command line uses too. ``StepForm.check`` runs it and puts each error beside its field.
+command line uses too. ``check_step`` runs it and puts each error beside its field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import get_translations, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -20,6 +21,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from app import questionnaire
+from app.extensions import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
 
@@ -72,6 +74,16 @@ def _clean_key(key: str) -> str:
     return key.replace("_", "-") if key.startswith(("data_", "aria_")) else key
 
 
+def _escape(value: Any) -> str:
+    """``markupsafe.escape`` as text, without making a Markup of what needs no escaping."""
+    if isinstance(value, Markup):
+        return value
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text)
+    return text
+
+
 def html_params(attributes: Mapping[str, Any]) -> str:
     """WTForms' ``html_params``: sorted, ``True`` as a bare name, ``False`` left out."""
     parts = []
@@ -80,7 +92,7 @@ def html_params(attributes: Mapping[str, Any]) -> str:
         if value is True:
             parts.append(key)
         elif value is not False:
-            parts.append(f'{key}="{escape(value)}"')
+            parts.append(f'{key}="{_escape(value)}"')
     return " ".join(parts)
 
 
@@ -97,18 +109,21 @@ def _attributes(extra: Mapping[str, Any] | None, given: Mapping[str, Any]) -> di
 
 
 class Label:
-    """A ``<label>`` for a field, like WTForms' ``Label``."""
+    """A ``<label>`` for a field, like WTForms' ``Label`` (``text`` is already escaped)."""
 
     __slots__ = ("field_id", "text")
 
-    def __init__(self, field_id: str, text: str) -> None:
+    def __init__(self, field_id: str, text: Markup) -> None:
         self.field_id = field_id
         self.text = text
 
     def __call__(self, text: str | None = None, **given: Any) -> Markup:
+        if not given:
+            target = _escape(self.field_id)
+            return _html(f'<label for="{target}">{_escape(text or self.text)}</label>')
         attributes = {_clean_key(k): v for k, v in given.items() if k != "for_"}
         attributes["for"] = given.get("for_", self.field_id)
-        return _html(f"<label {html_params(attributes)}>{escape(text or self.text)}</label>")
+        return _html(f"<label {html_params(attributes)}>{_escape(text or self.text)}</label>")
 
     def __html__(self) -> Markup:
         return self()
@@ -122,7 +137,9 @@ class Option:
 
     __slots__ = ("checked", "id", "input_type", "label", "name", "value")
 
-    def __init__(self, field: DrawnField, index: int, value: str, label: str, checked: bool):
+    def __init__(
+        self, field: DrawnField, index: int, value: str, label: Markup, checked: bool
+    ) -> None:
         self.id = f"{field.id}-{index}"
         self.name = field.name
         self.value = value
@@ -141,33 +158,127 @@ class Option:
         return _html(f"<input {html_params(attributes)}>")
 
 
+@dataclass(frozen=True)
+class Texts:
+    """An item's words in one language, escaped once: label, hint and choices."""
+
+    label: Markup
+    description: Markup | str
+    choices: tuple[tuple[str, Markup], ...]
+    options: tuple[tuple[str, str, str], ...]  # a select's (value, <option>, selected <option>)
+
+
+@lru_cache(maxsize=4096)
+def _texts(item: Item, catalogue: Any) -> Texts:
+    """``item``'s words in the language of ``catalogue`` (a gettext catalogue: one a language)."""
+    translate = catalogue.ugettext
+    choices = [(c.value, escape(translate(c.label))) for c in item.choices]
+    if item.choices and item.widget == "select":
+        choices.insert(0, ("", escape(translate(BLANK_CHOICE))))
+    options = tuple(
+        (
+            value,
+            f'<option value="{escape(value)}">{label or escape(value)}</option>',
+            f'<option selected value="{escape(value)}">{label or escape(value)}</option>',
+        )
+        for value, label in choices
+    )
+    return Texts(
+        label=escape(translate(item.label)),
+        description=escape(translate(item.help)) if item.help else "",
+        choices=tuple(choices),
+        options=options,
+    )
+
+
 class DrawnField:
     """One question as the ``_form.html`` macros draw it."""
 
-    __slots__ = ("choices", "data", "description", "errors", "id", "label", "name", "render_kw",
-                 "type", "widget")  # fmt: skip
+    __slots__ = ("data", "errors", "id", "label", "name", "render_kw", "texts", "type", "widget")
 
-    def __init__(
-        self,
-        name: str,
-        item: Item,
-        data: Any,
-        translate: Callable[[str], str],
-    ) -> None:
+    def __init__(self, name: str, item: Item, data: Any, catalogue: Any) -> None:
         self.name = self.id = name
         self.data = data
         self.errors: list[str] = []
-        self.label = Label(name, translate(item.label))
-        self.description = translate(item.help) if item.help else ""
+        self.texts = _texts(item, catalogue)
+        self.label = Label(name, self.texts.label)
         self.type, self.widget, self.render_kw = _drawing(item)
-        self.choices: list[tuple[str, str]] = [(c.value, translate(c.label)) for c in item.choices]
-        if self.widget == "select":
-            self.choices.insert(0, ("", translate(BLANK_CHOICE)))
+
+    @property
+    def description(self) -> Markup | str:
+        return self.texts.description
+
+    @property
+    def choices(self) -> tuple[tuple[str, Markup], ...]:
+        return self.texts.choices
 
     def __iter__(self) -> Iterator[Option]:
         selected = self._selected
-        for index, (value, label) in enumerate(self.choices):
+        for index, (value, label) in enumerate(self.texts.choices):
             yield Option(self, index, value, label, selected(value))
+
+    def html(self, autocomplete: str | None = None) -> Markup:
+        """The markup ``field(f, autocomplete=...)`` of ``_form.html`` writes for this field.
+
+        ``_form.html`` stays the one definition of how a field looks; a step page draws its
+        many fields with this twin because a macro call costs about 80 µs a field.
+        ``tests/screening/test_drawing.py`` checks that both write the same, field by field.
+        """
+        error = " field--error" if self.errors else ""
+        invalid = "true" if self.errors else False
+        field_id = _escape(self.id)
+        hint_id = f"{field_id}-hint" if self.texts.description else ""
+        error_id = f"{field_id}-error" if self.errors else ""
+        describedby = " ".join(filter(None, (hint_id, error_id)))
+        messages = ""
+        if hint_id:
+            messages += f'<p class="hint" id="{hint_id}">{self.texts.description}</p>'
+        if error_id:
+            hidden = _escape(translations().ugettext("Error:"))
+            messages += (
+                f'<p class="error" id="{error_id}"><span class="visually-hidden">{hidden}'
+                f"</span> {_escape(' '.join(self.errors))}</p>"
+            )
+        if self.type in ("RadioField", "MultiCheckboxField"):
+            aria = f' aria-describedby="{describedby}"' if describedby else ""
+            inline = " options--inline" if len(self.texts.choices) <= 3 else ""
+            return _html(
+                f'<div class="field{error}" id="{field_id}">\n<fieldset{aria}>\n'
+                f'<legend class="label">{self.texts.label}</legend>\n{messages}\n'
+                f'<div class="options{inline}">\n{self._options()}</div>\n</fieldset>\n</div>\n'
+            )
+        if self.type == "BooleanField":
+            check = self(aria_describedby=describedby or False, aria_invalid=invalid)
+            return _html(
+                f'<div class="field field--check{error}">\n{messages}\n<div class="check">\n'
+                f"{check}\n{self.label()}\n</div>\n</div>\n"
+            )
+        drawn = self(
+            class_="input",
+            aria_describedby=describedby or False,
+            aria_invalid=invalid,
+            autocomplete=autocomplete or False,
+            inputmode=False,
+        )
+        label = self.label(class_="label")
+        return _html(f'<div class="field{error}">\n{label}\n{messages}\n{drawn}\n</div>\n')
+
+    def _options(self) -> str:
+        """The radio buttons or checkboxes as ``choices(f)`` in _form.html draws them: what
+        ``Option`` writes, without building one per choice."""
+        field_id, name = _escape(self.id), _escape(self.name)
+        kind = "checkbox" if self.type == "MultiCheckboxField" else "radio"
+        invalid = ' aria-invalid="true"' if self.errors else ""
+        selected = self._selected
+        parts = []
+        for index, (value, label) in enumerate(self.texts.choices):
+            checked = " checked" if selected(value) else ""
+            parts.append(
+                f'<div class="option">\n<input{invalid}{checked} id="{field_id}-{index}" '
+                f'name="{name}" type="{kind}" value="{_escape(value)}">\n'
+                f'<label for="{field_id}-{index}">{label}</label>\n</div>\n'
+            )
+        return "".join(parts)
 
     def _selected(self, value: str) -> bool:
         if self.type == "MultiCheckboxField":
@@ -181,10 +292,9 @@ class DrawnField:
         attributes = _attributes(self.render_kw, given)
         attributes.setdefault("id", self.id)
         if self.widget == "select":
+            data = self.data
             options = "".join(
-                f'<option {"selected " if self._selected(v) else ""}value="{escape(v)}">'
-                f"{escape(label or v)}</option>"
-                for v, label in self.choices
+                chosen if value == data else plain for value, plain, chosen in self.texts.options
             )
             params = html_params({**attributes, "name": self.name})
             return _html(f"<select {params}>{options}</select>")
@@ -258,16 +368,15 @@ class Rows(list[Row]):
 
 
 class StepForm(Fields):
-    """A step's fields filled from stored answers or posted values; ``check`` validates."""
+    """A step's fields filled from stored answers or posted values, with any errors."""
 
     def __init__(self, step: Step, fields: dict[str, Any]) -> None:
         super().__init__(fields)
         self.step = step
         self.problems: list[tuple[str, str]] = []
 
-    def check(self, raw: Mapping[str, Any], answers: Mapping[str, Any], as_of: dt.date) -> Any:
-        """Validate with the questionnaire's own rules; return the cleaned values or None."""
-        cleaned, errors = questionnaire.clean_step(self.step, raw, answers, as_of)
+    def show_errors(self, errors: list[questionnaire.FieldError]) -> None:
+        """Put each error beside its field and in the summary at the top."""
         self.problems = []
         fields = dict(iter_fields(self))
         for error in errors:
@@ -281,10 +390,22 @@ class StepForm(Fields):
                 self.problems.append(("main", message))
                 continue
             target.errors = [*target.errors, message] if target.errors else [message]
-            label = summary_label(self, error.field)
-            joiner = " " if label.endswith(("?", ".", ":", "¿")) else ": "
-            self.problems.append((anchor(target), f"{label}{joiner}{message}"))
-        return None if errors else cleaned
+            self.problems.append((anchor(target), f"{summary_label(self, error.field)}: {message}"))
+
+
+def check_step(
+    step: Step, raw: Mapping[str, Any], answers: Mapping[str, Any], as_of: dt.date
+) -> tuple[Any, StepForm | None]:
+    """The cleaned values of a posted step, or None and the form showing what to fix.
+
+    The form is only built when there is something to show: a valid step is saved at once.
+    """
+    cleaned, errors = questionnaire.clean_step(step, raw, answers, as_of)
+    if not errors:
+        return cleaned, None
+    form = build_form(step, raw)
+    form.show_errors(errors)
+    return None, form
 
 
 def iter_fields(form: Fields) -> Iterator[tuple[str, DrawnField]]:
@@ -318,7 +439,7 @@ def anchor(field: DrawnField) -> str:
 
 def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
     """The step's form holding ``values`` (stored answers or posted raw values)."""
-    translate = get_translations().ugettext
+    catalogue = translations()
     fields: dict[str, Any] = {}
     for element in step.items:
         value = values.get(element.name)
@@ -332,7 +453,7 @@ def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
                                 f"{element.name}-{index}-{item.name}",
                                 item,
                                 _as_field_value(item, row.get(item.name)),
-                                translate,
+                                catalogue,
                             )
                             for item in element.items
                         }
@@ -342,7 +463,7 @@ def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
             )
         else:
             fields[element.name] = DrawnField(
-                element.name, element, _as_field_value(element, value), translate
+                element.name, element, _as_field_value(element, value), catalogue
             )
     return StepForm(step, fields)
 

@@ -37,8 +37,9 @@ def _after(step: Step, draft: Draft) -> str:
     return url_for(".step", step_name=following.name) if following else url_for(".review")
 
 
-def _render(step: Step, form: forms.StepForm, **context: Any) -> ResponseReturnValue:
-    draft = services.current_draft()
+def _render(
+    step: Step, form: forms.StepForm, draft: Draft | None, **context: Any
+) -> ResponseReturnValue:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
     return render_template(
@@ -82,17 +83,16 @@ def step(step_name: str) -> ResponseReturnValue:
         return _resume_point(draft)
     answers = dict(draft.answers) if draft else {"preferred_language": _locale()}
     if request.method == "GET":
-        return _render(current, forms.build_form(current, answers))
+        return _render(current, forms.build_form(current, answers), draft)
 
     raw = forms.raw_from_formdata(current, request.form)
     action = request.form.get("action", "")
     if action.startswith(("add:", "remove:")):
         raw = services.change_rows(current, raw, action)
-        return _render(current, forms.build_form(current, raw), focus_group=action)
-    form = forms.build_form(current, raw)
-    cleaned = form.check(raw, answers, services.today())
-    if cleaned is None:
-        return _render(current, form)
+        return _render(current, forms.build_form(current, raw), draft, focus_group=action)
+    cleaned, form = forms.check_step(current, raw, answers, services.today())
+    if form is not None:
+        return _render(current, form, draft)
     draft = services.save_step(draft, current, cleaned, _locale())
     following = _after(current, draft)
     if current.safety_response and services.has_safety_signal(cleaned):
@@ -134,13 +134,13 @@ def submit() -> ResponseReturnValue:
         return redirect(url_for(".done") if session.get("reference") else url_for(".index"))
     if request.form.get("submit_key") != draft.submit_key:
         abort(400)
-    submission, errors = services.submit(draft)
-    if submission is None:
+    receipt, errors = services.submit(draft)
+    if receipt is None:
         first = errors[0].field.split("-", 1)[0] if errors else ""
         step = services.step_of_field(first) or services.first_open_step(draft)
         return redirect(url_for(".step", step_name=step.name) if step else url_for(".index"))
-    session["reference"] = submission.reference
-    session["outcome"] = submission.outcome
+    session["reference"] = receipt.reference
+    session["outcome"] = receipt.outcome
     return redirect(url_for(".done"))
 
 
@@ -182,10 +182,11 @@ def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     current = questionnaire.step_by_name(str(request.view_args.get("step_name")))  # type: ignore[union-attr]
     if current is None:
         abort(404)
-    if not services.may_open(services.current_draft(), current):
-        return _resume_point(services.current_draft())
+    draft = services.current_draft()
+    if not services.may_open(draft, current):
+        return _resume_point(draft)
     raw = forms.raw_from_formdata(current, request.form)
     message = gettext(
         "This page had expired, so nothing was saved yet. Check your answers and press Continue."
     )
-    return _render(current, forms.build_form(current, raw), notice=message), 200
+    return _render(current, forms.build_form(current, raw), draft, notice=message), 200

@@ -1,0 +1,283 @@
+"""Every figure of a run beside its target: printed, written to RESULTS.md, and plotted."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from bench.patient import PatientResults, Run
+from bench.scale import PAGES, SizeResult
+
+RATIO_TARGET = 0.15
+P99_TARGET_MS = 25.0
+P95_TARGET_MS = 50.0
+EXPORT_SECONDS = 10.0
+EXPORT_MEMORY_MB = 50.0
+RULES_TARGET_US = 50.0
+TARGET_SIZE = 100_000
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    figure: str
+    value: str
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "MISSED", None: ""}[self.met]
+
+
+def patient_rows(results: PatientResults) -> list[Row]:
+    section = f"Patient path ({results.database}, gunicorn -w 2, wrk)"
+    rows: list[Row] = []
+    for connections in sorted(results.ceiling):
+        loads = [r.load for r in results.ceiling_runs if r.load.connections == connections]
+        rates = sorted(load.rps for load in loads)
+        best = results.ceiling[connections]
+        rows.append(
+            Row(
+                section,
+                f"(a) bare Flask hello, {connections} conn ({len(loads)} runs)",
+                f"{rates[0]:,.0f} to {rates[-1]:,.0f} req/s; best: p50 {best.p50_ms:.1f} ms, "
+                f"p99 {best.p99_ms:.1f} ms",
+                "ceiling",
+            )
+        )
+    for run in results.runs:
+        rows += _run_rows(section, results, run)
+    return rows
+
+
+def _run_rows(section: str, results: PatientResults, run: Run) -> list[Row]:
+    load = run.load
+    ceiling = run.ceiling or results.ceiling[load.connections]
+    ratio = load.rps / ceiling.rps if ceiling.rps else 0.0
+    title = f"{results.titles[run.scenario]}, {load.connections} conn"
+    rows = [
+        Row(
+            section,
+            title,
+            f"{load.rps:,.0f} req/s = {ratio:.1%} of {ceiling.rps:,.0f} (ceiling just before); "
+            f"p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms",
+            f">= {RATIO_TARGET:.0%} of ceiling",
+            ratio >= RATIO_TARGET,
+        )
+    ]
+    if load.connections == max(results.ceiling):
+        rows.append(
+            Row(
+                section,
+                f"{title}: p99",
+                f"{load.p99_ms:.1f} ms",
+                f"< {P99_TARGET_MS:.0f} ms",
+                load.p99_ms < P99_TARGET_MS,
+            )
+        )
+    errors = load.non_2xx_3xx + load.socket_errors + load.timeouts + load.other
+    if errors:
+        rows.append(Row(section, f"{title}: failed responses", f"{errors:,}", "0", errors == 0))
+    if run.rows is not None:
+        rows.append(
+            Row(
+                section,
+                f"{title}: rows stored",
+                f"{run.rows:,} = {load.ok:,} good responses + {load.unanswered} in flight "
+                "when wrk stopped" + (" (request file wrapped)" if load.wrapped else ""),
+                "rows = responses",
+                bool(run.rows_match),
+            )
+        )
+    return rows
+
+
+def scale_rows(results: Sequence[SizeResult]) -> list[Row]:
+    rows: list[Row] = []
+    titles = {page.key: page.title for page in PAGES}
+    for result in results:
+        section = f"Staff at scale ({result.backend})"
+        judged = result.size == TARGET_SIZE
+        for key, latency in result.pages.items():
+            rows.append(
+                Row(
+                    section,
+                    f"{titles[key]}, {result.size:,} submissions",
+                    f"p50 {latency.p50_ms:.1f} ms, p95 {latency.p95_ms:.1f} ms",
+                    f"p95 < {P95_TARGET_MS:.0f} ms" if judged else "(growth)",
+                    latency.p95_ms < P95_TARGET_MS if judged else None,
+                )
+            )
+        if result.export is not None:
+            export = result.export
+            rows.append(
+                Row(
+                    section,
+                    f"CSV export, {result.size:,} submissions: time",
+                    f"{export.seconds:.1f} s ({export.rows:,} rows, {export.megabytes:.1f} MB)",
+                    f"< {EXPORT_SECONDS:.0f} s" if judged else "(growth)",
+                    export.seconds < EXPORT_SECONDS if judged else None,
+                )
+            )
+            rows.append(
+                Row(
+                    section,
+                    f"CSV export, {result.size:,} submissions: worker memory growth",
+                    f"+{export.memory_growth_mb:.1f} MB (peak {export.peak_mb:.0f} MB)",
+                    f"< {EXPORT_MEMORY_MB:.0f} MB" if judged else "(growth)",
+                    export.memory_growth_mb < EXPORT_MEMORY_MB if judged else None,
+                )
+            )
+    return rows
+
+
+def rules_rows(medians: dict[str, float]) -> list[Row]:
+    rows = []
+    for name, seconds in sorted(medians.items()):
+        judged = name == "E1"
+        rows.append(
+            Row(
+                "Rules (pytest-benchmark)",
+                f"one evaluation, worked example {name}: median",
+                f"{seconds * 1e6:.1f} µs",
+                f"<= {RULES_TARGET_US:.0f} µs" if judged else "(one re-evaluation more)",
+                seconds * 1e6 <= RULES_TARGET_US if judged else None,
+            )
+        )
+    return rows
+
+
+def text_table(rows: Sequence[Row]) -> str:
+    widths = [
+        max(len(r.figure) for r in rows),
+        max(len(r.value) for r in rows),
+        max(len(r.target) for r in rows),
+    ]
+    lines = []
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            lines += ["", section, "-" * len(section)]
+        lines.append(
+            f"{row.figure:<{widths[0]}}  {row.value:<{widths[1]}}  "
+            f"{row.target:<{widths[2]}}  {row.verdict}"
+        )
+    return "\n".join(lines)
+
+
+def markdown_table(rows: Sequence[Row]) -> str:
+    lines = ["| | Figure | Measured | Target | |", "|---|---|---|---|---|"]
+    section = None
+    for row in rows:
+        label = ""
+        if row.section != section:
+            section = row.section
+            label = f"**{section}**"
+        verdict = {True: "met", False: "**MISSED**", None: ""}[row.met]
+        lines.append(f"| {label} | {row.figure} | {row.value} | {row.target} | {verdict} |")
+    return "\n".join(lines)
+
+
+# -- the growth plot -------------------------------------------------------------------------
+
+COLOURS = ("#1b6ac9", "#d1495b", "#2a9d8f", "#e9a23b", "#6d597a", "#333333")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: list[tuple[int, float]]
+    colour: str
+    dashed: bool
+
+
+def _panel(
+    x0: float,
+    title: str,
+    unit: str,
+    series: list[Series],
+    target: float | None,
+) -> list[str]:
+    width, height, left, bottom = 430.0, 300.0, 50.0, 40.0
+    values = [v for line in series for _, v in line.points] + ([target] if target else [])
+    top = max(values) * 1.15 if values else 1.0
+    sizes = sorted({s for line in series for s, _ in line.points}) or [1_000, 100_000]
+    low, high = math.log10(min(sizes)), math.log10(max(sizes))
+    span = (high - low) or 1.0
+
+    def x(size: int) -> float:
+        return x0 + left + (math.log10(size) - low) / span * (width - left - 20)
+
+    def y(value: float) -> float:
+        return 30 + (1 - value / top) * (height - bottom - 30)
+
+    out = [
+        f'<text x="{x0 + width / 2}" y="18" text-anchor="middle" font-weight="bold">'
+        f"{escape(title)}</text>",
+        f'<line x1="{x0 + left}" y1="{y(0)}" x2="{x0 + width - 20}" y2="{y(0)}" stroke="#999"/>',
+        f'<line x1="{x0 + left}" y1="30" x2="{x0 + left}" y2="{y(0)}" stroke="#999"/>',
+        f'<text x="{x0 + 8}" y="{y(top / 2)}" transform="rotate(-90 {x0 + 8} {y(top / 2)})" '
+        f'text-anchor="middle">{escape(unit)}</text>',
+    ]
+    for size in sizes:
+        out.append(f'<text x="{x(size)}" y="{y(0) + 16}" text-anchor="middle">{size:,}</text>')
+    for fraction in (0.25, 0.5, 0.75, 1.0):
+        value = top / 1.15 * fraction
+        out.append(
+            f'<text x="{x0 + left - 4}" y="{y(value) + 4}" text-anchor="end">{value:.0f}</text>'
+        )
+    if target is not None:
+        out.append(
+            f'<line x1="{x0 + left}" y1="{y(target)}" x2="{x0 + width - 20}" y2="{y(target)}" '
+            'stroke="#c00" stroke-dasharray="4 3"/>'
+            f'<text x="{x0 + width - 22}" y="{y(target) - 4}" text-anchor="end" fill="#c00">'
+            f"target {target:g}</text>"
+        )
+    for index, line in enumerate(series):
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        path = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in sorted(line.points))
+        out.append(
+            f'<polyline points="{path}" fill="none" stroke="{line.colour}" stroke-width="2"{dash}/>'
+        )
+        for s, v in line.points:
+            out.append(f'<circle cx="{x(s):.1f}" cy="{y(v):.1f}" r="3" fill="{line.colour}"/>')
+        legend_y = height + 14 + 14 * index
+        out.append(
+            f'<line x1="{x0 + left}" y1="{legend_y - 4}" x2="{x0 + left + 24}" y2="{legend_y - 4}" '
+            f'stroke="{line.colour}" stroke-width="2"{dash}/>'
+            f'<text x="{x0 + left + 30}" y="{legend_y}">{escape(line.name)}</text>'
+        )
+    return out
+
+
+def growth_svg(results: Sequence[SizeResult]) -> str:
+    """Queue p95 and export time against the number of submissions (log scale): one colour a
+    page, solid for SQLite and dashed for PostgreSQL."""
+    backends = list(dict.fromkeys(result.backend for result in results))
+    pages: list[Series] = []
+    exports: list[Series] = []
+    for backend in backends:
+        mine = [r for r in results if r.backend == backend]
+        dashed = backend != backends[0]
+        for index, page in enumerate(PAGES):
+            points = [(r.size, r.pages[page.key].p95_ms) for r in mine if page.key in r.pages]
+            colour = COLOURS[index % len(COLOURS)]
+            pages.append(Series(f"{backend}: {page.title}", points, colour, dashed))
+        points = [(r.size, r.export.seconds) for r in mine if r.export]
+        exports.append(Series(f"{backend}: CSV export", points, COLOURS[-1], dashed))
+    legend = max(len(pages), len(exports))
+    height = 320 + 14 * legend
+    body = [
+        *_panel(0, "Staff pages: p95 latency", "ms", pages, P95_TARGET_MS),
+        *_panel(450, "CSV export of the whole queue", "seconds", exports, EXPORT_SECONDS),
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{height}" '
+        f'font-family="sans-serif" font-size="11" role="img" '
+        f'aria-label="Growth of queue latency and export time with the number of submissions">'
+        f'<rect width="100%" height="100%" fill="white"/>{"".join(body)}</svg>\n'
+    )

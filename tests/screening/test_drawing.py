@@ -1,0 +1,57 @@
+"""Step pages draw fields with ``DrawnField.html``, a fast twin of ``_form.html``'s ``field``
+macro: both must write the same markup, for every field of every step, in every state."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, session
+
+from app import questionnaire
+from app.screening import forms, services
+
+E1 = json.loads((Path(__file__).parent / "e1.json").read_text())
+AUTOCOMPLETE = {"first_name": "given-name", "email": "email"}
+
+
+def _same(html: str) -> str:
+    """Whitespace aside: the macro's indentation means nothing to a browser here."""
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+def _states(step: questionnaire.Step) -> list[tuple[str, forms.StepForm]]:
+    """The step's form empty, filled in, and showing errors (missing and wrong answers)."""
+    raw_wrong: dict[str, Any] = {}
+    for element in step.items:
+        if isinstance(element, questionnaire.Group):
+            raw_wrong[element.name] = [{item.name: "zz" for item in element.items}] * 2
+        else:
+            raw_wrong[element.name] = "zz"
+    built = [("empty", forms.build_form(step, {})), ("e1", forms.build_form(step, E1))]
+    for label, raw in (("missing", {}), ("wrong", raw_wrong)):
+        _cleaned, form = forms.check_step(step, raw, E1, services.today())
+        if form is not None:
+            built.append((label, form))
+    return built
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("step", questionnaire.STEPS, ids=lambda s: s.name)
+def test_fields_are_drawn_as_the_macro_draws_them(
+    app: Flask, step: questionnaire.Step, language: str
+) -> None:
+    macro: Any = app.jinja_env.get_template("_form.html").module.field  # type: ignore[attr-defined]
+    checked = 0
+    with app.test_request_context(f"/screening/{step.name}"):
+        session["lang"] = language
+        for state, form in _states(step):
+            for field_id, field in forms.iter_fields(form):
+                autocomplete = AUTOCOMPLETE.get(field_id)
+                expected = _same(macro(field, autocomplete=autocomplete))
+                assert _same(field.html(autocomplete=autocomplete)) == expected, (state, field_id)
+                checked += 1
+    assert checked > len(step.items)
