@@ -122,7 +122,10 @@ class Proxy:
 
     def _accept(self) -> None:
         while True:
-            client, _ = self.listener.accept()
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
             if not self.up.is_set():
                 client.close()
                 continue
@@ -135,16 +138,17 @@ class Proxy:
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
 
     def _pipe(self, a: socket.socket, b: socket.socket) -> None:
-        with suppress(OSError):
-            while self.up.is_set():
-                ready, _, _ = select.select([a, b], [], [], 0.2)
-                for sock in ready:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    (b if sock is a else a).sendall(data)
-        for sock in (a, b):
-            with suppress(OSError):
+        try:
+            with suppress(OSError, ValueError):
+                while self.up.is_set():
+                    ready, _, _ = select.select([a, b], [], [], 0.2)
+                    for sock in ready:
+                        data = sock.recv(65536)
+                        if not data:
+                            return
+                        (b if sock is a else a).sendall(data)
+        finally:
+            for sock in (a, b):
                 sock.close()
 
     def cut(self) -> None:
@@ -152,7 +156,12 @@ class Proxy:
         for sock in self.connections:
             with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
         self.connections.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
 
     def restore(self) -> None:
         self.up.set()

@@ -180,3 +180,6 @@ def test_database_outage_gives_503_then_recovers_with_nothing_lost(
             allow_redirects=False, timeout=10,
         )
         assert retry.status_code == 302
+    if proxy is not None:
+        proxy.close()
+    http.close()
