@@ -60,7 +60,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
-	$(BIN)/mypy --strict app/rules app/questionnaire
+	$(BIN)/mypy --strict --follow-imports=silent app/rules app/questionnaire
 
 fmt: setup
 	$(BIN)/ruff format app tests bench

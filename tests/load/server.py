@@ -50,7 +50,10 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 def migrate(env: dict[str, str]) -> None:
     subprocess.run(  # noqa: S603 - our own venv's flask
         [str(BIN / "flask"), "--app", "run", "db", "upgrade"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -63,10 +66,21 @@ class Gunicorn:
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
             [
-                str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-                "--graceful-timeout", "2", "--timeout", "30", "run:app",
+                str(BIN / "gunicorn"),
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "2",
+                "--timeout",
+                "30",
+                "run:app",
             ],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -81,7 +95,9 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         out = subprocess.run(  # noqa: S603
             ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],  # noqa: S607
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout
         return [int(pid) for pid in out.split()]
 
@@ -209,7 +225,9 @@ class Patient:
             page = self._send("GET", f"/screening/{step.name}")
             assert page.status_code == 200, (step.name, page.status_code)
             data = {"csrf_token": token(page.text), **step_form(step, self.answers)}
-            sent = self._send("POST", f"/screening/{step.name}", data={**data, "action": "continue"})
+            sent = self._send(
+                "POST", f"/screening/{step.name}", data={**data, "action": "continue"}
+            )
             assert sent.status_code == 302, (step.name, sent.status_code, sent.text[:500])
         review = self._send("GET", "/screening/review")
         assert review.status_code == 200, review.status_code

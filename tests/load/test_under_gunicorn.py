@@ -118,8 +118,12 @@ def _start_step(base: str) -> tuple[requests.Session, str]:
 
 def _about_you() -> dict[str, str]:
     return {
-        "first_name": "Kim", "last_name": "Lee", "date_of_birth": "1980-01-01",
-        "email": "kim@example.org", "preferred_language": "en", "action": "continue",
+        "first_name": "Kim",
+        "last_name": "Lee",
+        "date_of_birth": "1980-01-01",
+        "email": "kim@example.org",
+        "preferred_language": "en",
+        "action": "continue",
     }
 
 
@@ -138,7 +142,9 @@ def test_database_outage_gives_503_then_recovers_with_nothing_lost(
         http, csrf = _start_step(server.url)
         saved = http.post(
             server.url + "/screening/about_you",
-            data={"csrf_token": csrf, **_about_you()}, allow_redirects=False, timeout=10,
+            data={"csrf_token": csrf, **_about_you()},
+            allow_redirects=False,
+            timeout=10,
         )
         assert saved.status_code == 302
         if proxy is not None:
@@ -151,10 +157,14 @@ def test_database_outage_gives_503_then_recovers_with_nothing_lost(
         page = http.get(server.url + "/screening/seeking_help", timeout=30)
         blocked = http.post(
             server.url + "/screening/seeking_help",
-            data={"csrf_token": token(page.text) if page.status_code == 200 else csrf,
-                  "conditions": "depression", "diagnosed_by_professional": "yes",
-                  "action": "continue"},
-            allow_redirects=False, timeout=30,
+            data={
+                "csrf_token": token(page.text) if page.status_code == 200 else csrf,
+                "conditions": "depression",
+                "diagnosed_by_professional": "yes",
+                "action": "continue",
+            },
+            allow_redirects=False,
+            timeout=30,
         )
         assert blocked.status_code == 503, blocked.text[:300]
         assert blocked.headers["Retry-After"]
@@ -175,9 +185,14 @@ def test_database_outage_gives_503_then_recovers_with_nothing_lost(
         assert 'value="Kim"' in again.text  # what was saved before the outage is there
         retry = http.post(
             server.url + "/screening/seeking_help",
-            data={"csrf_token": token(again.text), "conditions": "depression",
-                  "diagnosed_by_professional": "yes", "action": "continue"},
-            allow_redirects=False, timeout=10,
+            data={
+                "csrf_token": token(again.text),
+                "conditions": "depression",
+                "diagnosed_by_professional": "yes",
+                "action": "continue",
+            },
+            allow_redirects=False,
+            timeout=10,
         )
         assert retry.status_code == 302
     if proxy is not None:
