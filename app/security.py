@@ -23,7 +23,6 @@ def set_headers(response: Response) -> Response:
     if not request.path.startswith(CACHEABLE_PREFIXES):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    headers["Server"] = "prescreen"
     return response
 
 

@@ -73,8 +73,10 @@ def run_patients(base: str, total: int, threads: int) -> tuple[list[str], list[i
 
 def test_500_concurrent_complete_submissions(database: str) -> None:
     with gunicorn(server_env(database), workers=3) as server:
+        banner = requests.get(server.url + "/", timeout=10).headers.get("Server", "")
         references, statuses = run_patients(server.url, 500, threads=40)
         log = server.output()
+    assert banner == "prescreen"  # no product name or version of the server software
     assert [s for s in statuses if s >= 500] == [], log[-3000:]
     assert len(set(references)) == 500
     assert count(database, "submission") == 500
