@@ -248,7 +248,3 @@ def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
         del rows[int(index)]
     return {**raw, name: rows}
 
-
-def step_of_field(name: str) -> Step | None:
-    """The step that asks ``name``."""
-    return next((s for s in questionnaire.STEPS if name in s.field_names), None)

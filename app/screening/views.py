@@ -136,8 +136,8 @@ def submit() -> ResponseReturnValue:
         abort(400)
     receipt, errors = services.submit(draft)
     if receipt is None:
-        first = errors[0].field.split("-", 1)[0] if errors else ""
-        step = services.step_of_field(first) or services.first_open_step(draft)
+        first = errors[0].field if errors else ""
+        step = questionnaire.step_for_field(first) or services.first_open_step(draft)
         return redirect(url_for(".step", step_name=step.name) if step else url_for(".index"))
     session["reference"] = receipt.reference
     session["outcome"] = receipt.outcome
