@@ -104,9 +104,17 @@ def record_view(action: str, target: Any = None, **detail: Any) -> None:
     The read transaction ends first: on SQLite a transaction that has read cannot take the
     write lock once someone else has written, so the entry is written in a fresh one.
     """
-    db.session.commit()
-    audit.record(action, target, **detail)
-    db.session.commit()
+    session = db.session()
+    expire = session.expire_on_commit
+    # What the page read stays loaded: an audit insert changes none of it, and reloading the
+    # signed-in account after each commit would cost two more queries a page.
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        audit.record(action, target, **detail)
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def submission_or_404(submission_id: int) -> Submission:

@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.auth import role_required, staff_required
 from app.extensions import db
@@ -31,8 +32,10 @@ from app.review.labels import (
     STATUS_LABELS,
     label,
 )
+from app.templating import FragmentCache
 
 REEVALUATION_ROWS_SHOWN = 500
+FILTER_FIELDS = FragmentCache()
 
 
 @bp.context_processor
@@ -74,7 +77,25 @@ def queue() -> ResponseReturnValue:
     page = services.queue_page(
         filters, _me(), _page_number(), current_app.config["QUEUE_PAGE_SIZE"]
     )
-    return render_template("review/queue.html", form=form, filters=filters, page=page)
+    return render_template(
+        "review/queue.html",
+        form=form,
+        filters=filters,
+        page=page,
+        filter_fields=filter_fields(form),
+    )
+
+
+def filter_fields(form: forms.QueueFilterForm) -> Markup:
+    """The filters after the search box. Their markup depends only on the language and the
+    chosen values, so it is cached; the search text (it can be a name) never is."""
+    others = [f for f in form if f.name != "q"]
+    key = (
+        None
+        if any(f.errors for f in others)  # what was typed in a date field is shown back
+        else tuple((f.name, f.data, tuple(f.raw_data or ())) for f in others)
+    )
+    return FILTER_FIELDS.render("review/_filters.html", key, form=form)
 
 
 @bp.get("/export.csv")
