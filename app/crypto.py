@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import LargeBinary
 from sqlalchemy.engine import Dialect
@@ -113,12 +113,12 @@ class EncryptedJSON(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
         if value is None:
             return None
-        return keyring().encrypt(json.dumps(value, separators=(",", ":")).encode())
+        return keyring().encrypt(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
 
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        return json.loads(keyring().decrypt(bytes(value)))
+        return orjson.loads(keyring().decrypt(bytes(value)))
 
 
 class EncryptedText(TypeDecorator[str]):

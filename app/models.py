@@ -98,8 +98,8 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(32), default="new")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
-    # Blind indexes (keyed hashes, app/crypto.py): searchable, but reveal nobody's name.
-    search_name: Mapped[str] = mapped_column(String(240), default="", index=True)
+    # Blind indexes (keyed hashes, app/crypto.py): searchable, but reveal nobody's name. The
+    # name's words are in SubmissionSearchTerm, one row each, so a search is an index lookup.
     search_email: Mapped[str] = mapped_column(String(32), default="", index=True)
     search_phone: Mapped[str] = mapped_column(String(32), default="", index=True)
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -117,6 +117,35 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     events: Mapped[list[TimelineEvent]] = relationship(
         back_populates="submission", order_by="TimelineEvent.created_at"
     )
+    search_terms: Mapped[list[SubmissionSearchTerm]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SubmissionSearchTerm(db.Model):  # type: ignore[name-defined,misc]
+    """One word of a submission's name, as its blind index: what a name search looks up."""
+
+    __tablename__ = "submission_search_term"
+
+    term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class QueueCount(db.Model):  # type: ignore[name-defined,misc]
+    """How many submissions have each status and outcome, for the queue's counts.
+
+    Kept by database triggers on ``submission`` (migration 3c9e0a4d2b71), so every insert,
+    status or outcome change and delete counts, whichever code or SQL makes it; counting
+    100,000 rows on every queue view would take tens of milliseconds on PostgreSQL.
+    """
+
+    __tablename__ = "queue_count"
+
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submissions: Mapped[int] = mapped_column(default=0)
 
 
 # The queue's order (priority DESC, submitted_at, id) read straight from an index, also per

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from app import crypto, rules
 from app.extensions import db
-from app.models import Draft, Submission, utcnow
+from app.models import Draft, Submission, SubmissionSearchTerm, utcnow
 
 # Crockford base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -37,14 +37,16 @@ def name_tokens(text: str) -> list[str]:
     return [token for token in re.split(r"[\s,]+", text.strip().lower()) if token]
 
 
-def search_columns(answers: Mapping[str, Any]) -> dict[str, str]:
-    """Blind indexes of what staff search by: each name word, the email, the phone digits."""
+def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Blind indexes of what staff search by: the email, the phone digits and, as one row
+    each, the name's words."""
     index = crypto.keyring().blind_index
     names = name_tokens(f"{answers.get('first_name', '')} {answers.get('last_name', '')}")
+    terms = dict.fromkeys(index(token) for token in names[:7])  # distinct, in order
     return {
-        "search_name": " ".join(index(token) for token in names[:7]),
         "search_email": index(str(answers.get("email", "")).strip().lower()),
         "search_phone": index(normalise_phone(answers.get("phone"))),
+        "search_terms": [SubmissionSearchTerm(term=term) for term in terms],
     }
 
 
@@ -60,7 +62,18 @@ def search_condition(query: str) -> ColumnElement[bool]:
         conditions.append(Submission.search_phone == index(digits))
     words = name_tokens(text)
     if words:
-        conditions.append(and_(*(Submission.search_name.contains(index(word)) for word in words)))
+        conditions.append(
+            and_(
+                *(
+                    Submission.id.in_(
+                        select(SubmissionSearchTerm.submission_id).where(
+                            SubmissionSearchTerm.term == index(word)
+                        )
+                    )
+                    for word in dict.fromkeys(words)
+                )
+            )
+        )
     return or_(*conditions)
 
 

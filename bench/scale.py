@@ -112,7 +112,8 @@ def _columns(table: Any, skip: set[str]) -> list[str]:
 
 
 def copy_rows(app: Any, size: int) -> None:
-    """Copies of the first BASE submissions (timelines and notes too) up to ``size``."""
+    """Copies of the first BASE submissions (timelines, notes and search terms too) up to
+    ``size``. The database's triggers count the copies in the queue counts."""
     from sqlalchemy import text
 
     from app.extensions import db
@@ -147,6 +148,14 @@ def copy_rows(app: Any, size: int) -> None:
                     f"{moved.format(column='s.submitted_at')}, "
                     f"{moved.format(column='s.first_action_at')}, {selected} "
                     f"FROM submission s WHERE s.id <= :count"
+                ),
+                {"offset": offset, "count": count},
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO submission_search_term (term, submission_id) "
+                    "SELECT t.term, t.submission_id + :offset FROM submission_search_term t "
+                    "WHERE t.submission_id <= :count"
                 ),
                 {"offset": offset, "count": count},
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -38,17 +38,14 @@ LINES_PER_CHUNK = 200
 
 def neutralise(value: object) -> str:
     """The cell as text, made inert (a leading apostrophe) if a spreadsheet would run it."""
-    text = "" if value is None else str(value)
+    text = value if isinstance(value, str) else "" if value is None else str(value)
     return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
 
 
-def csv_line(cells: Iterable[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(c) for c in cells])
-    return buffer.getvalue()
-
-
 def row_cells(row: Any) -> list[object]:
+    """One submission's cells. What people typed (names, contact details, the assignee's
+    email) is neutralised; the rest is made by Prescreen (references, times, codes, numbers)
+    and never starts with a formula character."""
     answers: Mapping[str, Any] = row.answers or {}
     decision: Mapping[str, Any] = row.decision or {}
     scores: Mapping[str, Any] = decision.get("scores") or {}
@@ -59,14 +56,14 @@ def row_cells(row: Any) -> list[object]:
         row.outcome,
         row.priority,
         "yes" if row.is_urgent else "no",
-        row.email or "",
-        answers.get("first_name", ""),
-        answers.get("last_name", ""),
-        answers.get("email", ""),
-        answers.get("phone", ""),
-        scores.get("phq9_total", ""),
-        scores.get("adequate_failed_trials", ""),
-        " ".join(str(r.get("id", "")) for r in decision.get("rules", [])),
+        neutralise(row.email),
+        neutralise(answers.get("first_name")),
+        neutralise(answers.get("last_name")),
+        neutralise(answers.get("email")),
+        neutralise(answers.get("phone")),
+        scores.get("phq9_total"),
+        scores.get("adequate_failed_trials"),
+        " ".join([str(rule.get("id", "")) for rule in decision.get("rules", ())]),
     ]
 
 
@@ -77,7 +74,10 @@ def start_export(filters: QueueFilters, user: StaffUser) -> Iterator[str]:
 
 
 def _lines(filters: QueueFilters, user_id: int) -> Iterator[str]:
-    yield BOM + csv_line(COLUMNS)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow(COLUMNS)
     statement = select(
         Submission.reference,
         Submission.submitted_at,
@@ -90,11 +90,10 @@ def _lines(filters: QueueFilters, user_id: int) -> Iterator[str]:
         Submission.decision,
     ).outerjoin(StaffUser, Submission.assigned_to_id == StaffUser.id)
     statement = in_queue_order(statement, filters, user_id).execution_options(yield_per=YIELD_PER)
-    chunk: list[str] = []
-    for row in db.session.execute(statement):
-        chunk.append(csv_line(row_cells(row)))
-        if len(chunk) >= LINES_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+    for number, row in enumerate(db.session.execute(statement), start=1):
+        writer.writerow(row_cells(row))
+        if number % LINES_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

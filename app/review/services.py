@@ -39,8 +39,10 @@ from app.models import (
     AuditEvent,
     Draft,
     Note,
+    QueueCount,
     StaffUser,
     Submission,
+    SubmissionSearchTerm,
     TimelineEvent,
     utcnow,
 )
@@ -491,18 +493,24 @@ def patient_name(answers: Mapping[str, Any]) -> str:
     return " ".join(str(answers.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
 
 
-def status_counts(conditions: Sequence[ColumnElement[bool]]) -> dict[str, int]:
-    """Submissions per status under the other filters, in one query.
+def status_counts(
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+) -> dict[str, int]:
+    """Submissions per status under the filters other than status, in one query.
 
-    Unfiltered, a GROUP BY walks the status index. Filtered, one conditional count per status
-    lets the database walk the index that serves the filter (each ends with the status column)
-    instead of sorting the matches into groups.
+    With no filter but the outcome, the counts the database triggers keep (QueueCount) are
+    summed. Otherwise one conditional count per status lets the database walk the index that
+    serves the filter (each ends with the status column) instead of sorting matches into groups.
     """
-    if not conditions:
-        rows = db.session.execute(
-            select(Submission.status, func.count()).group_by(Submission.status)
+    only_outcome = filters.outcome and len(conditions) == 1
+    if not conditions or only_outcome:
+        statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
+            QueueCount.status
         )
-        return {str(status): int(count) for status, count in rows.tuples()}
+        if only_outcome:
+            statement = statement.where(QueueCount.outcome == filters.outcome)
+        rows = db.session.execute(statement).tuples()
+        return {str(status): int(count) for status, count in rows if count}
     counts = db.session.execute(
         select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
             *conditions
@@ -513,7 +521,7 @@ def status_counts(conditions: Sequence[ColumnElement[bool]]) -> dict[str, int]:
 
 def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
     """One page of the queue in priority order, the counts per status and the urgent drafts."""
-    counts = status_counts(queue_conditions(filters, user.id, with_status=False))
+    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pagination = Pagination.clamp(number, per_page, total)
     # Page through narrow index entries first, then load the few rows of the page.
@@ -1187,6 +1195,9 @@ def purge(days: int, *, apply: bool, now: dt.datetime | None = None) -> PurgePla
             )
         )
         db.session.execute(db.delete(Note).where(Note.submission_id.in_(chunk)))
+        db.session.execute(
+            db.delete(SubmissionSearchTerm).where(SubmissionSearchTerm.submission_id.in_(chunk))
+        )
         db.session.execute(db.delete(TimelineEvent).where(TimelineEvent.submission_id.in_(chunk)))
         db.session.execute(db.delete(Submission).where(Submission.id.in_(chunk)))
         if linked_drafts:

@@ -247,4 +247,3 @@ def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
     elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
         del rows[int(index)]
     return {**raw, name: rows}
-

@@ -305,3 +305,33 @@ def test_the_worked_examples_come_in_the_documented_queue_order(
         ids[made.id] = name
     login(client)
     assert [ids[i] for i in listed(queue(client))] == QUEUE_ORDER
+
+
+def test_filter_fields_show_the_chosen_values_in_the_chosen_language(
+    client: FlaskClient, login: Callable[..., Any], mixed: dict[str, Submission]
+) -> None:
+    """The filters' markup is cached per language and values: each request still gets its own."""
+    login(client)
+    selected = re.compile(r'<option selected value="([a-z_]*)"|<option value="([a-z_]*)" selected')
+
+    def chosen(html: str) -> list[str]:
+        return sorted(a or b for a, b in selected.findall(html))
+
+    assert chosen(queue(client, "?status=in_review")) == ["", "in_review"]
+    assert chosen(queue(client)) == ["", ""]
+    assert chosen(queue(client, "?status=in_review&outcome=urgent_safety_review")) == [
+        "in_review",
+        "urgent_safety_review",
+    ]
+    mine = re.compile(r'<input[^>]*name="mine"[^>]*>')
+    assert "checked" in mine.findall(queue(client, "?mine=y"))[0]
+    assert "checked" not in mine.findall(queue(client))[0]
+    assert "Any status" in queue(client)
+    english = queue(client, "?status=new")
+    assert "Cualquier estado" not in english
+    with client.session_transaction() as session:
+        session["lang"] = "es"
+    spanish = queue(client, "?status=new")
+    assert "Cualquier estado" in spanish
+    assert "Any status" not in spanish
+    assert chosen(spanish) == ["", "new"]
