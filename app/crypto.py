@@ -139,6 +139,7 @@ ENCRYPTED_COLUMNS = (
     ("draft", "safety_decision"),
     ("submission", "answers"),
     ("submission", "decision"),
+    ("submission", "summary"),
     ("note", "body"),
 )
 

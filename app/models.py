@@ -90,6 +90,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     decision: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    # What the queue and the export show (names, contact, scores, rule IDs): one small document
+    # to decode per row instead of both large ones (submissions.summary_of).
+    summary: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, nullable=True)
     ruleset_version: Mapped[str] = mapped_column(String(64))
     as_of: Mapped[dt.date]
     outcome: Mapped[str] = mapped_column(String(32))

@@ -77,6 +77,20 @@ def search_condition(query: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
+SUMMARY_ANSWERS = ("first_name", "last_name", "email", "phone")
+
+
+def summary_of(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> dict[str, Any]:
+    """What the queue and the CSV export show of a submission (``Submission.summary``)."""
+    scores = decision.get("scores") or {}
+    return {
+        **{key: answers.get(key) for key in SUMMARY_ANSWERS},
+        "phq9_total": scores.get("phq9_total"),
+        "adequate_failed_trials": scores.get("adequate_failed_trials"),
+        "rules": [str(rule.get("id", "")) for rule in decision.get("rules", ())],
+    }
+
+
 def decide(answers: Mapping[str, Any], as_of: dt.date) -> rules.Decision:
     return rules.evaluate(answers, current_app.config["RULE_SETTINGS"], as_of)
 
@@ -100,6 +114,7 @@ def build_submission(
         reference=new_reference(),
         answers=dict(answers),
         decision=decision,
+        summary=summary_of(answers, decision),
         ruleset_version=decision["ruleset_version"],
         as_of=as_of,
         outcome=decision["outcome"],
@@ -124,6 +139,7 @@ def apply_decision(submission: Submission, decision: rules.Decision) -> None:
     """Replace a stored decision (re-evaluation); the caller audits and commits."""
     document = decision.to_document()
     submission.decision = document
+    submission.summary = summary_of(submission.answers, document)
     submission.ruleset_version = document["ruleset_version"]
     submission.outcome = document["outcome"]
     submission.priority = document["priority"]

@@ -84,6 +84,7 @@ def test_rotation_keeps_old_rows_readable(app: Flask, db: SQLAlchemy) -> None:
             assert crypto.rotate_all(db.session) == {
                 "submission.answers": 1,
                 "submission.decision": 1,
+                "submission.summary": 1,
             }
             raw = db.session.execute(text("SELECT answers FROM submission")).scalar_one()
             assert bytes(raw)[0] == 9

@@ -46,9 +46,7 @@ def row_cells(row: Any) -> list[object]:
     """One submission's cells. What people typed (names, contact details, the assignee's
     email) is neutralised; the rest is made by Prescreen (references, times, codes, numbers)
     and never starts with a formula character."""
-    answers: Mapping[str, Any] = row.answers or {}
-    decision: Mapping[str, Any] = row.decision or {}
-    scores: Mapping[str, Any] = decision.get("scores") or {}
+    summary: Mapping[str, Any] = row.summary
     return [
         row.reference,
         row.submitted_at.isoformat(timespec="seconds") + "Z",
@@ -57,13 +55,13 @@ def row_cells(row: Any) -> list[object]:
         row.priority,
         "yes" if row.is_urgent else "no",
         neutralise(row.email),
-        neutralise(answers.get("first_name")),
-        neutralise(answers.get("last_name")),
-        neutralise(answers.get("email")),
-        neutralise(answers.get("phone")),
-        scores.get("phq9_total"),
-        scores.get("adequate_failed_trials"),
-        " ".join([str(rule.get("id", "")) for rule in decision.get("rules", ())]),
+        neutralise(summary["first_name"]),
+        neutralise(summary["last_name"]),
+        neutralise(summary["email"]),
+        neutralise(summary["phone"]),
+        summary["phq9_total"],
+        summary["adequate_failed_trials"],
+        " ".join(summary["rules"]),
     ]
 
 
@@ -86,8 +84,7 @@ def _lines(filters: QueueFilters, user_id: int) -> Iterator[str]:
         Submission.priority,
         Submission.is_urgent,
         StaffUser.email,
-        Submission.answers,
-        Submission.decision,
+        Submission.summary,
     ).outerjoin(StaffUser, Submission.assigned_to_id == StaffUser.id)
     statement = in_queue_order(statement, filters, user_id).execution_options(yield_per=YIELD_PER)
     for number, row in enumerate(db.session.execute(statement), start=1):

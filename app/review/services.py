@@ -535,7 +535,11 @@ def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: in
         for s in db.session.scalars(
             select(Submission)
             .where(Submission.id.in_(ids))
-            .options(selectinload(Submission.assigned_to), defer(Submission.decision))
+            .options(
+                selectinload(Submission.assigned_to),
+                defer(Submission.answers),
+                defer(Submission.decision),
+            )
         )
     }
     rows = [_queue_row(loaded[i]) for i in ids if i in loaded]
@@ -554,7 +558,7 @@ def _queue_row(s: Submission) -> QueueRow:
     return QueueRow(
         id=s.id,
         reference=s.reference,
-        name=patient_name(s.answers),
+        name=patient_name(s.summary),
         submitted_at=s.submitted_at,
         outcome=s.outcome,
         priority=s.priority,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -16,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime, gettext
+from flask_babel import get_timezone, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -40,14 +42,35 @@ FILTER_FIELDS = FragmentCache()
 
 @bp.context_processor
 def template_helpers() -> dict[str, Any]:
-    """Display names and time formatting for the staff templates."""
+    """Display names and time formatting for the staff templates.
+
+    A page shows the same few labels many times (a queue page: 25 rows), so each is translated
+    once per page; times are numeric, so only the time zone matters, looked up once too.
+    """
+    translated: dict[tuple[int, str | None], str] = {}
+    zone = get_timezone()
+
+    def labeller(mapping: dict[str, object]) -> Callable[[str | None], str]:
+        def named(code: str | None) -> str:
+            key = (id(mapping), code)
+            if key not in translated:
+                translated[key] = label(mapping, code)
+            return translated[key]
+
+        return named
+
+    def when(moment: dt.datetime | None) -> str:
+        if not moment:
+            return ""
+        return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
     return {
-        "status_label": lambda code: label(STATUS_LABELS, code),
-        "outcome_label": lambda code: label(OUTCOME_LABELS, code),
-        "category_label": lambda code: label(CATEGORY_LABELS, code),
-        "evaluation_label": lambda code: label(EVALUATION_LABELS, code),
-        "action_label": lambda code: label(ACTION_LABELS, code),
-        "when": lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "",
+        "status_label": labeller(STATUS_LABELS),
+        "outcome_label": labeller(OUTCOME_LABELS),
+        "category_label": labeller(CATEGORY_LABELS),
+        "evaluation_label": labeller(EVALUATION_LABELS),
+        "action_label": labeller(ACTION_LABELS),
+        "when": when,
         "statuses": STATUSES,
     }
 
