@@ -126,14 +126,22 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
 
 class SubmissionSearchTerm(db.Model):  # type: ignore[name-defined,misc]
-    """One word of a submission's name, as its blind index: what a name search looks up."""
+    """One word of a submission's name, as its blind index: what a name search looks up.
+
+    ``status`` is the submission's, copied by database triggers (migration 3c9e0a4d2b71) on
+    insert and on every status change, so a search's counts per status read this index alone.
+    """
 
     __tablename__ = "submission_search_term"
 
     term: Mapped[str] = mapped_column(String(32), primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    status: Mapped[str | None] = mapped_column(String(32))
+
+
+Index("ix_submission_search_term_status", SubmissionSearchTerm.term, SubmissionSearchTerm.status)
 
 
 class QueueCount(db.Model):  # type: ignore[name-defined,misc]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from app import crypto, rules
 from app.extensions import db
@@ -50,6 +50,32 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def name_terms(query: str) -> list[str]:
+    """The blind indexes of the distinct words of ``query``, as a name search looks them up."""
+    index = crypto.keyring().blind_index
+    return list(dict.fromkeys(index(word) for word in name_tokens(query)))
+
+
+def every_term(terms: list[str]) -> list[ColumnElement[bool]]:
+    """Conditions on SubmissionSearchTerm: rows of the first term whose submission has every
+    other term too (one row per matching submission)."""
+    first, *others = terms
+    return [
+        SubmissionSearchTerm.term == first,
+        *(
+            SubmissionSearchTerm.submission_id.in_(
+                select(SubmissionSearchTerm.submission_id).where(SubmissionSearchTerm.term == term)
+            )
+            for term in others
+        ),
+    ]
+
+
+def with_every_term(terms: list[str]) -> Select[tuple[int]]:
+    """The ids of the submissions whose name has every one of ``terms``."""
+    return select(SubmissionSearchTerm.submission_id).where(*every_term(terms))
+
+
 def search_condition(query: str) -> ColumnElement[bool]:
     """Submissions whose name words include every word of ``query``, or whose email or phone
     is ``query`` (compared through the blind indexes, so the database never sees it in clear).
@@ -60,20 +86,9 @@ def search_condition(query: str) -> ColumnElement[bool]:
     digits = normalise_phone(text)
     if len(digits) >= 7:
         conditions.append(Submission.search_phone == index(digits))
-    words = name_tokens(text)
-    if words:
-        conditions.append(
-            and_(
-                *(
-                    Submission.id.in_(
-                        select(SubmissionSearchTerm.submission_id).where(
-                            SubmissionSearchTerm.term == index(word)
-                        )
-                    )
-                    for word in dict.fromkeys(words)
-                )
-            )
-        )
+    terms = name_terms(text)
+    if terms:
+        conditions.append(Submission.id.in_(with_every_term(terms)))
     return or_(*conditions)
 
 

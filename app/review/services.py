@@ -362,7 +362,18 @@ def _search_condition(q: str) -> ColumnElement[bool]:
         first, second = (part.upper().translate(CROCKFORD_FIX) for part in match.groups())
         return Submission.reference == f"PS-{first}-{second}"
     # Names, emails and phones are stored only as blind indexes (app/crypto.py).
+    terms = name_only_terms(q)
+    if terms:
+        return Submission.id.in_(submissions.with_every_term(terms))
     return _each_by_its_index(submissions.search_condition(q))
+
+
+def name_only_terms(q: str) -> list[str]:
+    """The name terms of a search that can only match names (no "@", too few digits for a
+    phone number), else an empty list."""
+    if search_kind(q) != "name" or len(normalise_phone(q)) >= 7:
+        return []
+    return submissions.name_terms(q)
 
 
 def _each_by_its_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -499,9 +510,17 @@ def status_counts(
     """Submissions per status under the filters other than status, in one query.
 
     With no filter but the outcome, the counts the database triggers keep (QueueCount) are
-    summed. Otherwise one conditional count per status lets the database walk the index that
-    serves the filter (each ends with the status column) instead of sorting matches into groups.
+    summed; with a name search alone, the search terms (which carry their submission's status)
+    are counted. Otherwise one conditional count per status lets the database walk the index
+    that serves the filter (each ends with the status column).
     """
+    if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
+        rows = db.session.execute(
+            select(SubmissionSearchTerm.status, func.count())
+            .where(*submissions.every_term(terms))
+            .group_by(SubmissionSearchTerm.status)
+        ).tuples()
+        return {str(status): int(count) for status, count in rows if count}
     only_outcome = filters.outcome and len(conditions) == 1
     if not conditions or only_outcome:
         statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
@@ -509,8 +528,8 @@ def status_counts(
         )
         if only_outcome:
             statement = statement.where(QueueCount.outcome == filters.outcome)
-        rows = db.session.execute(statement).tuples()
-        return {str(status): int(count) for status, count in rows if count}
+        counted = db.session.execute(statement).tuples()
+        return {str(status): int(count) for status, count in counted if count}
     counts = db.session.execute(
         select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
             *conditions

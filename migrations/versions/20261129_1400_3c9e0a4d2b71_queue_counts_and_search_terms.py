@@ -8,6 +8,8 @@ Create Date: 2026-11-29 14:00:00
   ``submission`` keep it, so every insert, update and delete counts, from any code or SQL.
 - ``submission_search_term`` holds each name word's blind index, one row each, so a name
   search is an index lookup instead of a LIKE over every row's ``search_name``, which goes.
+  Triggers copy the submission's status onto its terms, so a search counts per status from
+  the terms' index alone.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -41,6 +43,19 @@ SQLITE_TRIGGERS = (
     CREATE TRIGGER queue_count_delete AFTER DELETE ON submission BEGIN
         UPDATE queue_count SET submissions = submissions - 1
             WHERE status = OLD.status AND outcome = OLD.outcome;
+    END
+    """,
+    """
+    CREATE TRIGGER search_term_status_insert AFTER INSERT ON submission_search_term BEGIN
+        UPDATE submission_search_term
+            SET status = (SELECT status FROM submission WHERE id = NEW.submission_id)
+            WHERE term = NEW.term AND submission_id = NEW.submission_id;
+    END
+    """,
+    """
+    CREATE TRIGGER search_term_status_update AFTER UPDATE OF status ON submission
+    WHEN OLD.status IS NOT NEW.status BEGIN
+        UPDATE submission_search_term SET status = NEW.status WHERE submission_id = NEW.id;
     END
     """,
 )
@@ -79,6 +94,28 @@ POSTGRESQL_TRIGGERS = (
     CREATE TRIGGER queue_count_change AFTER INSERT OR DELETE OR UPDATE OF status, outcome
     ON submission FOR EACH ROW EXECUTE FUNCTION queue_count_change()
     """,
+    """
+    CREATE OR REPLACE FUNCTION search_term_status() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'submission_search_term' THEN
+            NEW.status := (SELECT status FROM submission WHERE id = NEW.submission_id);
+            RETURN NEW;
+        END IF;
+        UPDATE submission_search_term SET status = NEW.status WHERE submission_id = NEW.id;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER search_term_status BEFORE INSERT ON submission_search_term
+    FOR EACH ROW EXECUTE FUNCTION search_term_status()
+    """,
+    """
+    CREATE TRIGGER search_term_status AFTER UPDATE OF status ON submission
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION search_term_status()
+    """,
 )
 
 
@@ -92,8 +129,18 @@ def upgrade():
     op.create_table('submission_search_term',
     sa.Column('term', sa.String(length=32), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_search_term_submission_id_submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('term', 'submission_id', name=op.f('pk_submission_search_term'))
+    )
+
+    op.create_index(
+        op.f('ix_submission_search_term_submission_id'),
+        'submission_search_term',
+        ['submission_id'],
+    )
+    op.create_index(
+        'ix_submission_search_term_status', 'submission_search_term', ['term', 'status']
     )
 
     bind = op.get_bind()
@@ -116,6 +163,10 @@ def upgrade():
     op.drop_column('submission', 'search_name')
 
     op.execute(
+        "UPDATE submission_search_term SET status = "
+        "(SELECT status FROM submission WHERE submission.id = submission_search_term.submission_id)"
+    )
+    op.execute(
         "INSERT INTO queue_count (status, outcome, submissions) "
         "SELECT status, outcome, count(*) FROM submission GROUP BY status, outcome"
     )
@@ -127,10 +178,18 @@ def upgrade():
 def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == 'sqlite':
-        for name in ('queue_count_insert', 'queue_count_update', 'queue_count_delete'):
+        for name in (
+            'queue_count_insert',
+            'queue_count_update',
+            'queue_count_delete',
+            'search_term_status_insert',
+            'search_term_status_update',
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     else:
         op.execute("DROP TRIGGER IF EXISTS queue_count_change ON submission")
+        op.execute("DROP TRIGGER IF EXISTS search_term_status ON submission")
+        op.execute("DROP FUNCTION IF EXISTS search_term_status() CASCADE")
         op.execute("DROP FUNCTION IF EXISTS queue_count_change()")
         op.execute("DROP FUNCTION IF EXISTS queue_count_add(text, text, integer)")
     op.add_column(

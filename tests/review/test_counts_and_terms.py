@@ -140,3 +140,36 @@ def test_migration_moves_names_to_terms_and_back(
         summaries = {s.id: s.summary for s in db.session.scalars(select(Submission))}
         assert summaries[sam.id]["last_name"] == "Rivera"
         assert all(summary and summary["rules"] is not None for summary in summaries.values())
+
+
+def test_a_name_search_counts_by_the_status_its_terms_carry(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+) -> None:
+    login(client)
+    first = make_submission(baseline(first_name="Sam", last_name="Rivera"))
+    make_submission(baseline(first_name="Ana", last_name="Rivera"), status="in_review")
+    make_submission(baseline(first_name="Sam", last_name="Jones"))
+    html = queue(client, "?q=rivera")
+    assert "All: 2<" in html
+    assert "New: 1<" in html
+    assert "In review: 1<" in html
+    with app.app_context():
+        db.session.execute(
+            update(Submission).where(Submission.id == first.id).values(status="closed")
+        )
+        db.session.commit()
+        carried = db.session.execute(
+            select(SubmissionSearchTerm.status, Submission.status).join(
+                Submission, Submission.id == SubmissionSearchTerm.submission_id
+            )
+        ).tuples()
+        assert all(term == row for term, row in carried)
+    html = queue(client, "?q=rivera")
+    assert "Closed: 1<" in html
+    assert "New: 1<" not in html
+    assert "All: 1<" in queue(client, "?q=sam+rivera")
+    assert "All: 2<" in queue(client, "?q=sam")
