@@ -352,7 +352,7 @@ def search_kind(q: str) -> str:
     return "name"
 
 
-def _search_condition(q: str) -> ColumnElement[bool]:
+def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement[bool]:
     kind = search_kind(q)
     if kind == "reference":
         match = REFERENCE_RE.match(q.replace(" ", "")) or REFERENCE_RE.match(
@@ -364,7 +364,7 @@ def _search_condition(q: str) -> ColumnElement[bool]:
     # Names, emails and phones are stored only as blind indexes (app/crypto.py).
     terms = name_only_terms(q)
     if terms:
-        return Submission.id.in_(submissions.with_every_term(terms))
+        return searched_id.in_(submissions.with_every_term(terms))  # type: ignore[no-any-return]
     return _each_by_its_index(submissions.search_condition(q))
 
 
@@ -396,10 +396,11 @@ def queue_conditions(
     *,
     with_status: bool = True,
     submitted: Any = Submission.submitted_at,
+    searched_id: Any = Submission.id,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        conditions.append(_search_condition(filters.q))
+        conditions.append(_search_condition(filters.q, searched_id))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
     if filters.status and with_status:
@@ -421,22 +422,34 @@ def queue_conditions(
 _SQLITE_UNINDEXED_SUBMITTED_AT = literal_column(
     "+submission.submitted_at", type_=Submission.submitted_at.type
 )
+_SQLITE_UNINDEXED_ID = literal_column("+submission.id", type_=Submission.id.type)
+# From how many name-search matches on, walking the queue index in order and keeping the
+# matches beats fetching every match by its id and sorting them (SQLite; measured at 100,000:
+# about 5.6 µs a match fetched and sorted, 0.5 µs an index entry walked).
+WALK_FROM_MATCHES = 500
 
 
-def in_queue_order(statement: Select[Any], filters: QueueFilters, user_id: int) -> Select[Any]:
+def in_queue_order(
+    statement: Select[Any], filters: QueueFilters, user_id: int, matches: int | None = None
+) -> Select[Any]:
     """``statement`` filtered and in queue order.
 
     Filtered by date alone, SQLite would read the whole date range and sort it; walking the
     queue index (which holds the date) in order and skipping other dates stops after a page.
-    PostgreSQL finds that plan by itself.
+    Likewise for a name search with many ``matches`` (known from the counts). PostgreSQL finds
+    those plans by itself.
     """
     submitted: Any = Submission.submitted_at
-    by_date_only = (filters.submitted_from or filters.submitted_to) and not (
-        filters.q or filters.outcome or filters.status or filters.mine
-    )
-    if by_date_only and db.engine.dialect.name == "sqlite":
-        submitted = _SQLITE_UNINDEXED_SUBMITTED_AT
-    conditions = queue_conditions(filters, user_id, submitted=submitted)
+    searched_id: Any = Submission.id
+    if db.engine.dialect.name == "sqlite":
+        by_date_only = (filters.submitted_from or filters.submitted_to) and not (
+            filters.q or filters.outcome or filters.status or filters.mine
+        )
+        if by_date_only:
+            submitted = _SQLITE_UNINDEXED_SUBMITTED_AT
+        if filters.q and matches is not None and matches >= WALK_FROM_MATCHES:
+            searched_id = _SQLITE_UNINDEXED_ID
+    conditions = queue_conditions(filters, user_id, submitted=submitted, searched_id=searched_id)
     return statement.where(*conditions).order_by(*QUEUE_ORDER)
 
 
@@ -545,7 +558,7 @@ def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: in
     pagination = Pagination.clamp(number, per_page, total)
     # Page through narrow index entries first, then load the few rows of the page.
     ids = db.session.scalars(
-        in_queue_order(select(Submission.id), filters, user.id)
+        in_queue_order(select(Submission.id), filters, user.id, matches=total)
         .limit(per_page)
         .offset(pagination.offset)
     ).all()

@@ -173,3 +173,25 @@ def test_a_name_search_counts_by_the_status_its_terms_carry(
     assert "New: 1<" not in html
     assert "All: 1<" in queue(client, "?q=sam+rivera")
     assert "All: 2<" in queue(client, "?q=sam")
+
+
+def test_a_popular_name_lists_in_the_same_order_either_way(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    monkeypatch: Any,
+) -> None:
+    """Many matches walk the queue index (SQLite); few are fetched and sorted: same list."""
+    login(client)
+    now = utcnow()
+    for hours, extra in enumerate([{}, URGENT, PREGNANT, {}, URGENT]):
+        make_submission(
+            baseline(first_name="Sam", last_name="Rivera", **extra),
+            submitted_at=now - dt.timedelta(hours=hours + 1),
+        )
+    make_submission(baseline(first_name="Ana", last_name="Jones", **URGENT))
+    fetched = listed(queue(client, "?q=rivera"))
+    monkeypatch.setattr(services, "WALK_FROM_MATCHES", 1)
+    walked = listed(queue(client, "?q=rivera"))
+    assert len(fetched) == 5
+    assert walked == fetched
