@@ -8,8 +8,10 @@ from collections.abc import Hashable
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from markupsafe import Markup
+
+from app.extensions import translations
 
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
@@ -37,7 +39,7 @@ def translate(message: str, **params: Any) -> str:
     """
     if not message:
         return ""
-    text = gettext(message)
+    text: str = translations().ugettext(message)
     return text % params if params else text
 
 
