@@ -120,9 +120,10 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     events: Mapped[list[TimelineEvent]] = relationship(
         back_populates="submission", order_by="TimelineEvent.created_at"
     )
-    search_terms: Mapped[list[SubmissionSearchTerm]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
-    )
+
+    # The name's search terms (blind indexes) to store with a new submission: inserted right
+    # after it, in the same flush, by submissions.store_search_terms (no ORM object per term).
+    new_search_terms: tuple[str, ...] = ()
 
 
 class SubmissionSearchTerm(db.Model):  # type: ignore[name-defined,misc]

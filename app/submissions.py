@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, event, insert, or_, select
 
 from app import crypto, rules
 from app.extensions import db
@@ -46,8 +46,24 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "search_email": index(str(answers.get("email", "")).strip().lower()),
         "search_phone": index(normalise_phone(answers.get("phone"))),
-        "search_terms": [SubmissionSearchTerm(term=term) for term in terms],
+        "new_search_terms": tuple(terms),
     }
+
+
+@event.listens_for(Submission, "after_insert")
+def store_search_terms(_mapper: Any, connection: Connection, submission: Submission) -> None:
+    """Insert a new submission's name terms in the flush that inserts it, as one statement.
+
+    Their ``status`` is the submission's (the database triggers keep it so afterwards).
+    """
+    if submission.new_search_terms:
+        connection.execute(
+            insert(SubmissionSearchTerm),
+            [
+                {"term": term, "submission_id": submission.id, "status": submission.status}
+                for term in submission.new_search_terms
+            ],
+        )
 
 
 def name_terms(query: str) -> list[str]:

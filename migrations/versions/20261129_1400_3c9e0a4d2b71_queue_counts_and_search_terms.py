@@ -46,7 +46,8 @@ SQLITE_TRIGGERS = (
     END
     """,
     """
-    CREATE TRIGGER search_term_status_insert AFTER INSERT ON submission_search_term BEGIN
+    CREATE TRIGGER search_term_status_insert AFTER INSERT ON submission_search_term
+    WHEN NEW.status IS NOT (SELECT status FROM submission WHERE id = NEW.submission_id) BEGIN
         UPDATE submission_search_term
             SET status = (SELECT status FROM submission WHERE id = NEW.submission_id)
             WHERE term = NEW.term AND submission_id = NEW.submission_id;
