@@ -10,7 +10,7 @@ import flask_migrate
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from app import crypto
 from app.models import QueueCount, Submission, SubmissionSearchTerm, utcnow
@@ -195,3 +195,19 @@ def test_a_popular_name_lists_in_the_same_order_either_way(
     walked = listed(queue(client, "?q=rivera"))
     assert len(fetched) == 5
     assert walked == fetched
+
+
+def test_a_term_written_without_its_status_gets_it_from_the_database(
+    app: Flask, db: SQLAlchemy, make_submission: Callable[..., Submission]
+) -> None:
+    """Rows written by SQL (a copy, an import) get the status from the trigger."""
+    made = make_submission(status="declined")
+    with app.app_context():
+        db.session.execute(
+            insert(SubmissionSearchTerm), [{"term": "f" * 32, "submission_id": made.id}]
+        )
+        db.session.commit()
+        status = db.session.scalar(
+            select(SubmissionSearchTerm.status).where(SubmissionSearchTerm.term == "f" * 32)
+        )
+        assert status == "declined"
