@@ -41,12 +41,11 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Blind indexes of what staff search by: the email, the phone digits and, as one row
     each, the name's words."""
     index = crypto.keyring().blind_index
-    names = name_tokens(f"{answers.get('first_name', '')} {answers.get('last_name', '')}")
-    terms = dict.fromkeys(index(token) for token in names[:7])  # distinct, in order
+    name = f"{answers.get('first_name', '')} {answers.get('last_name', '')}"
     return {
         "search_email": index(str(answers.get("email", "")).strip().lower()),
         "search_phone": index(normalise_phone(answers.get("phone"))),
-        "new_search_terms": tuple(terms),
+        "new_search_terms": tuple(name_terms(name, words=7)),
     }
 
 
@@ -66,10 +65,11 @@ def store_search_terms(_mapper: Any, connection: Connection, submission: Submiss
         )
 
 
-def name_terms(query: str) -> list[str]:
-    """The blind indexes of the distinct words of ``query``, as a name search looks them up."""
+def name_terms(text: str, words: int | None = None) -> list[str]:
+    """The blind indexes of the distinct words of ``text`` (of its first ``words`` words), in
+    order: what a name search looks up and what a submission's name is stored as."""
     index = crypto.keyring().blind_index
-    return list(dict.fromkeys(index(word) for word in name_tokens(query)))
+    return list(dict.fromkeys(index(word) for word in name_tokens(text)[:words]))
 
 
 def every_term(terms: list[str]) -> list[ColumnElement[bool]]:

@@ -80,10 +80,6 @@ class FragmentCache:
                 self._entries.popitem(last=False)
         return markup
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["t"] = translate
