@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
-from app.extensions import limiter
+from app.extensions import limiter, reading_first
 from app.models import Draft
 from app.questionnaire import Step
 from app.screening import bp, forms, services
@@ -129,7 +129,8 @@ def review() -> ResponseReturnValue:
 @limiter.limit("20 per minute")
 def submit() -> ResponseReturnValue:
     """Create the submission once; replays and double clicks land on the same confirmation."""
-    draft = services.current_draft()
+    with reading_first():  # services.submit ends this read before it works and writes
+        draft = services.current_draft()
     if draft is None:
         return redirect(url_for(".done") if session.get("reference") else url_for(".index"))
     if request.form.get("submit_key") != draft.submit_key:
