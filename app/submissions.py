@@ -49,6 +49,9 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+INSERT_TERMS = insert(SubmissionSearchTerm)  # built once: it runs in every submit
+
+
 @event.listens_for(Submission, "after_insert")
 def store_search_terms(_mapper: Any, connection: Connection, submission: Submission) -> None:
     """Insert a new submission's name terms in the flush that inserts it, as one statement.
@@ -57,7 +60,7 @@ def store_search_terms(_mapper: Any, connection: Connection, submission: Submiss
     """
     if submission.new_search_terms:
         connection.execute(
-            insert(SubmissionSearchTerm),
+            INSERT_TERMS,
             [
                 {"term": term, "submission_id": submission.id, "status": submission.status}
                 for term in submission.new_search_terms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from typing import Any, Literal
 
 from app.questionnaire.conditions import Condition
@@ -40,7 +41,12 @@ def default_widget(kind: Kind, choice_count: int = 0) -> Widget:
     return "input"
 
 
-@dataclass(frozen=True, kw_only=True)
+# Items, groups and steps are compared and hashed by identity (``eq=False``): each is defined
+# once, and the page code looks them up in caches on every request, where hashing one by value
+# walked all of its choices and conditions (a step: all of its items) each time.
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Item:
     """One question. ``required`` means required when shown.
 
@@ -71,7 +77,11 @@ class Item:
         if isinstance(value, bool):
             return None
         key = str(value) if isinstance(value, int) else value
-        return next((c for c in self.choices if c.value == key), None)
+        return self._choices_by_value.get(key) if isinstance(key, str) else None
+
+    @cached_property
+    def _choices_by_value(self) -> dict[str, Choice]:
+        return {c.value: c for c in reversed(self.choices)}  # the first of equal values wins
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -79,7 +89,7 @@ class Item:
         return tuple(c.value for c in self.choices)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Group:
     """A repeating group of items, stored as a list of objects (WTForms ``FieldList``).
 
@@ -104,7 +114,7 @@ class Group:
 Element = Item | Group
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Step:
     """One page of the questionnaire. ``number`` is the "Step N of 10" shown (7b shares 7)."""
 
@@ -116,7 +126,7 @@ class Step:
     shown_if: Condition | None = None
     safety_response: bool = False
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         """Top-level answer keys this step owns (group names included), in order."""
         return tuple(element.name for element in self.items)

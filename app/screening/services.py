@@ -52,6 +52,11 @@ def _expiry() -> dt.datetime:
 # Built once: every patient request runs it, and building and keying it anew each time cost
 # about a tenth of a millisecond.
 DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"))
+MARK_SUBMITTED = (
+    update(Draft)
+    .where(Draft.id == bindparam("draft_id"))
+    .values(submitted_at=bindparam("at"), answers=bindparam("emptied"))
+)
 
 
 def current_draft() -> Draft | None:
@@ -185,9 +190,9 @@ def submit(draft: Draft) -> tuple[Receipt | None, list[questionnaire.FieldError]
     if draft.submitted_at is not None and draft.submission is not None:
         return Receipt.of(draft.submission), []
     draft_id, answers, language = draft.id, draft.answers or {}, draft.language
-    # End the read here: a write request holds SQLite's write lock from its first statement,
-    # and validating, deciding and encrypting need no lock. Two drafts racing to one
-    # submission still meet the unique draft_id below.
+    # End the read here (the view began it without SQLite's write lock): validating, deciding
+    # and encrypting need no lock, and the write below takes it. Two requests racing to
+    # submit one draft still meet the unique draft_id below.
     db.session.commit()
     as_of = today()
     cleaned, errors = questionnaire.validate_document(answers, as_of)
@@ -196,13 +201,11 @@ def submit(draft: Draft) -> tuple[Receipt | None, list[questionnaire.FieldError]
     submission = build_submission(cleaned, as_of=as_of, language=language)
     submission.draft_id = draft_id
     db.session.add(submission)
-    # The submission holds the answers now: keep one copy of the PHI. (An UPDATE statement,
-    # as the draft object itself was expired by the commit above and would be loaded again.)
-    db.session.execute(
-        update(Draft)
-        .where(Draft.id == draft_id)
-        .values(submitted_at=submission.submitted_at, answers={})
-        .execution_options(synchronize_session=False)
+    # The submission holds the answers now: keep one copy of the PHI. (A Core UPDATE on the
+    # session's connection, as the draft object was expired by the commit above and would be
+    # loaded again; the commit below flushes the submission into the same transaction.)
+    db.session.connection().execute(
+        MARK_SUBMITTED, {"draft_id": draft_id, "at": submission.submitted_at, "emptied": {}}
     )
     receipt = Receipt.of(submission)  # read now: after the commit it would be a query
     try:
