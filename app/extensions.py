@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -186,7 +186,10 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # The signed-in user is a template global, looked up only where a page uses it (staff
+    # pages), rather than loaded for every page by Flask-Login's context processor.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     limiter.init_app(app)

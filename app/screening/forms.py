@@ -38,22 +38,23 @@ def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def reveal_conditions(step: Step) -> dict[str, str]:
-    """JSON conditions of the items whose visibility depends on answers on the same page.
+def reveal_conditions(step: Step) -> dict[str, Markup]:
+    """JSON conditions of the items whose visibility depends on answers on the same page,
+    escaped once for an attribute value (a group's are drawn in every row).
 
     Keys are item names, or ``group.item`` for items inside a repeating group.
     """
     own = set(step.field_names)
-    reveal: dict[str, str] = {}
+    reveal: dict[str, Markup] = {}
     for element in step.items:
         if isinstance(element, Group):
             for item in element.items:
                 if item.shown_if is not None:
-                    reveal[f"{element.name}.{item.name}"] = json.dumps(
-                        condition_data(item.shown_if)
+                    reveal[f"{element.name}.{item.name}"] = escape(
+                        json.dumps(condition_data(item.shown_if))
                     )
         elif element.shown_if is not None and element.shown_if.fields() & own:
-            reveal[element.name] = json.dumps(condition_data(element.shown_if))
+            reveal[element.name] = escape(json.dumps(condition_data(element.shown_if)))
     return reveal
 
 
@@ -194,10 +195,23 @@ def _texts(item: Item, catalogue: Any) -> Texts:
 class DrawnField:
     """One question as the ``_form.html`` macros draw it."""
 
-    __slots__ = ("data", "errors", "id", "label", "name", "render_kw", "texts", "type", "widget")
+    __slots__ = (
+        "catalogue",
+        "data",
+        "errors",
+        "id",
+        "item",
+        "label",
+        "name",
+        "render_kw",
+        "texts",
+        "type",
+        "widget",
+    )
 
     def __init__(self, name: str, item: Item, data: Any, catalogue: Any) -> None:
         self.name = self.id = name
+        self.item, self.catalogue = item, catalogue
         self.data = data
         self.errors: list[str] = []
         self.texts = _texts(item, catalogue)
@@ -223,7 +237,21 @@ class DrawnField:
         ``_form.html`` stays the one definition of how a field looks; a step page draws its
         many fields with this twin because a macro call costs about 80 µs a field.
         ``tests/screening/test_drawing.py`` checks that both write the same, field by field.
+
+        A choice question without errors is drawn once for each of its answers (a closed set)
+        and kept: the same rows of radio buttons were drawn again on every page.
         """
+        if self.texts.choices and not self.errors:
+            return _drawn_choice(self.item, self.catalogue, self.id, self._chosen(), autocomplete)
+        return self._draw(autocomplete)
+
+    def _chosen(self) -> str | tuple[str, ...] | None:
+        """The answer as one of the choices (what drawing it depends on), hashable."""
+        if self.type == "MultiCheckboxField":
+            return tuple(value for value, _label in self.texts.choices if self._selected(value))
+        return next((value for value, _label in self.texts.choices if self._selected(value)), None)
+
+    def _draw(self, autocomplete: str | None) -> Markup:
         error = " field--error" if self.errors else ""
         invalid = "true" if self.errors else False
         field_id = _escape(self.id)
@@ -313,6 +341,19 @@ class DrawnField:
             attributes["value"] = self._value()
         attributes["name"] = self.name
         return _html(f"<input {html_params(attributes)}>")
+
+
+@lru_cache(maxsize=8192)
+def _drawn_choice(
+    item: Item,
+    catalogue: Any,
+    field_id: str,
+    chosen: str | tuple[str, ...] | None,
+    autocomplete: str | None,
+) -> Markup:
+    """A choice question with no errors, as ``DrawnField.html`` draws it with ``chosen``."""
+    data = list(chosen) if isinstance(chosen, tuple) else chosen
+    return DrawnField(field_id, item, data, catalogue)._draw(autocomplete)
 
 
 INPUT_TYPES = {"date": "date", "email": "email", "phone": "tel"}

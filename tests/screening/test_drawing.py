@@ -31,7 +31,11 @@ def _states(step: questionnaire.Step) -> list[tuple[str, forms.StepForm]]:
             raw_wrong[element.name] = [{item.name: "zz" for item in element.items}] * 2
         else:
             raw_wrong[element.name] = "zz"
-    built = [("empty", forms.build_form(step, {})), ("e1", forms.build_form(step, E1))]
+    built = [
+        ("empty", forms.build_form(step, {})),
+        ("e1", forms.build_form(step, E1)),
+        ("unknown values, no errors", forms.build_form(step, raw_wrong)),
+    ]
     for label, raw in (("missing", {}), ("wrong", raw_wrong)):
         _cleaned, form = forms.check_step(step, raw, E1, services.today())
         if form is not None:
