@@ -212,8 +212,14 @@ def translations() -> Any:
     """
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None)
-    if locale is None:
-        return get_translations()
+    if locale is None:  # the request's first string: Flask-Babel picks the locale now
+        found = get_translations()
+        state = g.get("_flask_babel")
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:
+            return found
+        state.prescreen_translations = (locale, found)
+        return found
     cached = getattr(state, "prescreen_translations", None)
     if cached is None or cached[0] is not locale:
         cached = (locale, get_translations())

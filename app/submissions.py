@@ -49,23 +49,27 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-INSERT_TERMS = insert(SubmissionSearchTerm)  # built once: it runs in every submit
+# Built once: they run in every submit.
+INSERT_TERMS = insert(SubmissionSearchTerm)
+INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
+
+
+def insert_terms(
+    connection: Connection, submission_id: int, status: str, terms: tuple[str, ...]
+) -> None:
+    """A new submission's name terms, as one statement. Their ``status`` is the submission's
+    (the database triggers keep it so afterwards)."""
+    if terms:
+        connection.execute(
+            INSERT_TERMS,
+            [{"term": term, "submission_id": submission_id, "status": status} for term in terms],
+        )
 
 
 @event.listens_for(Submission, "after_insert")
 def store_search_terms(_mapper: Any, connection: Connection, submission: Submission) -> None:
-    """Insert a new submission's name terms in the flush that inserts it, as one statement.
-
-    Their ``status`` is the submission's (the database triggers keep it so afterwards).
-    """
-    if submission.new_search_terms:
-        connection.execute(
-            INSERT_TERMS,
-            [
-                {"term": term, "submission_id": submission.id, "status": submission.status}
-                for term in submission.new_search_terms
-            ],
-        )
+    """Insert a new submission's name terms in the flush that inserts it."""
+    insert_terms(connection, submission.id, submission.status, submission.new_search_terms)
 
 
 def name_terms(text: str, words: int | None = None) -> list[str]:
@@ -129,22 +133,19 @@ def decide(answers: Mapping[str, Any], as_of: dt.date) -> rules.Decision:
     return rules.evaluate(answers, current_app.config["RULE_SETTINGS"], as_of)
 
 
-def build_submission(
+def submission_row(
     answers: Mapping[str, Any],
     *,
     as_of: dt.date | None = None,
     submitted_at: dt.datetime | None = None,
-    draft: Draft | None = None,
     language: str = "en",
-) -> Submission:
-    """Evaluate the answers and return a new, unsaved Submission holding both documents."""
+) -> dict[str, Any]:
+    """Evaluate the answers: a new submission's values, both documents included (and its
+    name terms, as ``new_search_terms``)."""
     submitted_at = submitted_at or utcnow()
     as_of = as_of or submitted_at.date()
     decision = decide(answers, as_of).to_document()
-    # Only link a draft that is given: a None relationship would null a draft_id set later.
-    linked: dict[str, Any] = {"draft": draft} if draft is not None else {}
-    return Submission(
-        **linked,
+    return dict(
         reference=new_reference(),
         answers=dict(answers),
         decision=decision,
@@ -159,6 +160,26 @@ def build_submission(
         submitted_at=submitted_at,
         **search_columns(answers),
     )
+
+
+def build_submission(
+    answers: Mapping[str, Any], *, draft: Draft | None = None, **kwargs: Any
+) -> Submission:
+    """A new, unsaved Submission of ``submission_row``'s values."""
+    # Only link a draft that is given: a None relationship would null a draft_id set later.
+    linked: dict[str, Any] = {"draft": draft} if draft is not None else {}
+    return Submission(**linked, **submission_row(answers, **kwargs))
+
+
+def insert_submission(connection: Connection, row: Mapping[str, Any]) -> int:
+    """Insert a ``submission_row`` (and its name terms) with Core statements, on the
+    connection of a transaction the caller commits; returns the new id. For the
+    questionnaire's submit, where the ORM's unit of work cost more than the SQL."""
+    values = dict(row)
+    terms = values.pop("new_search_terms", ())
+    submission_id = int(connection.execute(INSERT_SUBMISSION, values).scalar_one())
+    insert_terms(connection, submission_id, values["status"], terms)
+    return submission_id
 
 
 def store_submission(answers: Mapping[str, Any], **kwargs: Any) -> Submission:

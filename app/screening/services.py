@@ -19,7 +19,7 @@ from app import questionnaire, rules
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
-from app.submissions import build_submission
+from app.submissions import insert_submission, submission_row
 
 SESSION_KEY = "draft"
 RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -198,17 +198,17 @@ def submit(draft: Draft) -> tuple[Receipt | None, list[questionnaire.FieldError]
     cleaned, errors = questionnaire.validate_document(answers, as_of)
     if errors:
         return None, errors
-    submission = build_submission(cleaned, as_of=as_of, language=language)
-    submission.draft_id = draft_id
-    db.session.add(submission)
-    # The submission holds the answers now: keep one copy of the PHI. (A Core UPDATE on the
-    # session's connection, as the draft object was expired by the commit above and would be
-    # loaded again; the commit below flushes the submission into the same transaction.)
-    db.session.connection().execute(
-        MARK_SUBMITTED, {"draft_id": draft_id, "at": submission.submitted_at, "emptied": {}}
-    )
-    receipt = Receipt.of(submission)  # read now: after the commit it would be a query
+    row = submission_row(cleaned, as_of=as_of, language=language)
+    receipt = Receipt(row["reference"], row["outcome"])
     try:
+        # Core statements on the session's transaction: the draft object was expired by the
+        # commit above, and the ORM's unit of work cost more than the two inserts.
+        connection = db.session.connection()
+        insert_submission(connection, {**row, "draft_id": draft_id})
+        # The submission holds the answers now: keep one copy of the PHI.
+        connection.execute(
+            MARK_SUBMITTED, {"draft_id": draft_id, "at": row["submitted_at"], "emptied": {}}
+        )
         db.session.commit()
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
