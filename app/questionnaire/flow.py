@@ -70,7 +70,7 @@ def merge_step(
 
     Use this to store a cleaned step: a field now hidden or left blank must not keep its old value.
     """
-    own = set(step.field_names)
+    own = step.field_set
     return {**{k: v for k, v in answers.items() if k not in own}, **cleaned}
 
 

@@ -131,6 +131,11 @@ class Step:
         """Top-level answer keys this step owns (group names included), in order."""
         return tuple(element.name for element in self.items)
 
+    @cached_property
+    def field_set(self) -> frozenset[str]:
+        """``field_names`` as a set."""
+        return frozenset(self.field_names)
+
     def element(self, name: str) -> Element | None:
         """The item or group called ``name`` on this step, if any."""
         return next((e for e in self.items if e.name == name), None)

@@ -389,8 +389,12 @@ def clean_step(
     own old values are ignored in favour of ``raw``). Hidden items and unknown keys are dropped.
     """
     parser = _Parser(as_of, strict_types)
-    own = set(step.field_names)
-    context: dict[str, Any] = {k: v for k, v in answers.items() if k not in own}
+    own = step.field_set
+    context: dict[str, Any] = (
+        dict(answers)
+        if own.isdisjoint(answers)
+        else {k: v for k, v in answers.items() if k not in own}
+    )
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
     for element in step.items:

@@ -44,7 +44,7 @@ def reveal_conditions(step: Step) -> dict[str, Markup]:
 
     Keys are item names, or ``group.item`` for items inside a repeating group.
     """
-    own = set(step.field_names)
+    own = step.field_set
     reveal: dict[str, Markup] = {}
     for element in step.items:
         if isinstance(element, Group):

@@ -228,7 +228,7 @@ def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire
     An item whose condition reads another answer on the same page is always drawn (the page
     must work without JavaScript); the server drops its value if the condition is false.
     """
-    own = set(step.field_names)
+    own = step.field_set
     shown = []
     for element in step.items:
         condition = element.shown_if
