@@ -78,7 +78,6 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA mmap_size=134217728")  # reads straight from the page cache
     # The busy timeout sqlite3.connect set (the engine's ``timeout``), restored after each poll.
     record.info["busy_ms"] = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
     cursor.close()
