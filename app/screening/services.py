@@ -116,6 +116,7 @@ def save_step(draft: Draft | None, step: Step, cleaned: Mapping[str, Any], langu
     draft.answers = answers
     draft.completed_steps = completed
     draft.expires_at = _expiry()
+    session.modified = True  # the cookie's expiry moves with the draft's
     _flag_safety(draft)
     db.session.commit()
     # The commit expires the draft; what comes next (the next step) reads these two, which

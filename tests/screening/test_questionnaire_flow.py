@@ -391,3 +391,22 @@ def test_rows_counted(app: Flask, client: FlaskClient) -> None:
     submit(client)
     with app.app_context():
         assert _db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_the_patient_cookie_is_renewed_when_a_step_is_saved_not_on_every_page(
+    client: FlaskClient,
+) -> None:
+    answers = e1()
+    first = questionnaire.STEPS[0]
+    started = post_step(client, first, step_form(first, answers))
+    assert "prescreen_session=" in started.headers.get("Set-Cookie", "")
+    following = questionnaire.next_step(first.name, answers)
+    assert following is not None
+    page = client.get(f"/screening/{following.name}")
+    assert page.status_code == 200
+    assert "Set-Cookie" not in page.headers  # an unchanged session is not signed again
+    saved = post_step(client, following, step_form(following, answers))
+    assert saved.status_code == 302
+    cookie = saved.headers.get("Set-Cookie", "")
+    assert "prescreen_session=" in cookie
+    assert "Expires=" in cookie  # permanent: it lives as long as the draft, from this save
