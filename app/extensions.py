@@ -104,8 +104,7 @@ def _quick_begin_immediate(dbapi_connection: Any, busy_ms: int) -> bool:
 
     SQLite's own busy handler sleeps 1, 2, 5, 10 ms... between tries. A write request holds
     the lock for about a millisecond, so a writer queued behind it slept several times longer
-    than it had to wait, and under load the workers sat idle (half a core on step POSTs,
-    three quarters of one on submits).
+    than it had to wait: under load on submits, a third of a core sat idle (a tenth with this).
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 0")
