@@ -238,15 +238,20 @@ class DrawnField:
         many fields with this twin because a macro call costs about 80 µs a field.
         ``tests/screening/test_drawing.py`` checks that both write the same, field by field.
 
-        A choice question without errors is drawn once for each of its answers (a closed set)
-        and kept: the same rows of radio buttons were drawn again on every page.
+        A field without errors is drawn once and kept: a choice or a checkbox once for each of
+        its answers (a closed set), a text field once around its value, which is put in.
         """
-        if self.texts.choices and not self.errors:
+        if self.errors:
+            return self._draw(autocomplete)
+        if self.texts.choices or self.type == "BooleanField":
             return _drawn_choice(self.item, self.catalogue, self.id, self._chosen(), autocomplete)
-        return self._draw(autocomplete)
+        before, after = _drawn_around_value(self.item, self.catalogue, self.id, autocomplete)
+        return _html(f"{before}{_escape(self._value())}{after}")
 
-    def _chosen(self) -> str | tuple[str, ...] | None:
+    def _chosen(self) -> bool | str | tuple[str, ...] | None:
         """The answer as one of the choices (what drawing it depends on), hashable."""
+        if self.type == "BooleanField":
+            return bool(self.data)
         if self.type == "MultiCheckboxField":
             return tuple(value for value, _label in self.texts.choices if self._selected(value))
         return next((value for value, _label in self.texts.choices if self._selected(value)), None)
@@ -348,12 +353,27 @@ def _drawn_choice(
     item: Item,
     catalogue: Any,
     field_id: str,
-    chosen: str | tuple[str, ...] | None,
+    chosen: bool | str | tuple[str, ...] | None,
     autocomplete: str | None,
 ) -> Markup:
-    """A choice question with no errors, as ``DrawnField.html`` draws it with ``chosen``."""
+    """A choice question or checkbox with no errors, as ``DrawnField.html`` draws it with
+    ``chosen``."""
     data = list(chosen) if isinstance(chosen, tuple) else chosen
     return DrawnField(field_id, item, data, catalogue)._draw(autocomplete)
+
+
+_VALUE_MARK = "\x00value\x00"  # escaping leaves it as it is; no label or hint holds it
+
+
+@lru_cache(maxsize=4096)
+def _drawn_around_value(
+    item: Item, catalogue: Any, field_id: str, autocomplete: str | None
+) -> tuple[str, str]:
+    """A text field with no errors, as ``DrawnField.html`` draws it: the markup before and
+    after its (escaped) value. Only the value differs from one patient to the next."""
+    drawn = DrawnField(field_id, item, _VALUE_MARK, catalogue)._draw(autocomplete)
+    before, after = str(drawn).split(_VALUE_MARK)
+    return before, after
 
 
 INPUT_TYPES = {"date": "date", "email": "email", "phone": "tel"}

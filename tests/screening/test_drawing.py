@@ -23,18 +23,25 @@ def _same(html: str) -> str:
     return re.sub(r"\s+", " ", str(html)).strip()
 
 
-def _states(step: questionnaire.Step) -> list[tuple[str, forms.StepForm]]:
-    """The step's form empty, filled in, and showing errors (missing and wrong answers)."""
-    raw_wrong: dict[str, Any] = {}
+def _everywhere(step: questionnaire.Step, value: str) -> dict[str, Any]:
+    """``value`` as the raw answer to every question of the step (two rows of each group)."""
+    raw: dict[str, Any] = {}
     for element in step.items:
         if isinstance(element, questionnaire.Group):
-            raw_wrong[element.name] = [{item.name: "zz" for item in element.items}] * 2
+            raw[element.name] = [{item.name: value for item in element.items}] * 2
         else:
-            raw_wrong[element.name] = "zz"
+            raw[element.name] = value
+    return raw
+
+
+def _states(step: questionnaire.Step) -> list[tuple[str, forms.StepForm]]:
+    """The step's form empty, filled in, and showing errors (missing and wrong answers)."""
+    raw_wrong, raw_markup = _everywhere(step, "zz"), _everywhere(step, '<b a="1">it\'s & </b>')
     built = [
         ("empty", forms.build_form(step, {})),
         ("e1", forms.build_form(step, E1)),
         ("unknown values, no errors", forms.build_form(step, raw_wrong)),
+        ("markup in values, no errors", forms.build_form(step, raw_markup)),
     ]
     for label, raw in (("missing", {}), ("wrong", raw_wrong)):
         _cleaned, form = forms.check_step(step, raw, E1, services.today())
