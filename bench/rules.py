@@ -8,7 +8,6 @@ import sys
 
 from bench.common import BENCH, OUT, ROOT
 
-
 RUNS = 3  # the machine's speed drifts by half over a minute here: the best run is the code's
 
 
