@@ -25,8 +25,17 @@ REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def new_reference() -> str:
     """A random, non-sequential reference like ``PS-7K3M-Q9TD`` (40 bits of randomness)."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    chars = random_chars(REFERENCE_ALPHABET, 8)
     return f"PS-{chars[:4]}-{chars[4:]}"
+
+
+def random_chars(alphabet: str, count: int) -> str:
+    """``count`` characters drawn uniformly from a 32-letter ``alphabet``: five random bits
+    each, from one call for randomness (``secrets.choice`` made one a character)."""
+    if len(alphabet) != 32:
+        raise ValueError("the alphabet must have 32 letters")
+    bits = secrets.randbits(5 * count)
+    return "".join(alphabet[(bits >> (5 * i)) & 31] for i in range(count))
 
 
 def normalise_phone(phone: str | None) -> str:

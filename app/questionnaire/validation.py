@@ -334,11 +334,12 @@ def _clean_group(
     for index, entry in entries:
         cleaned: dict[str, Any] = {}
         for sub in group.items:
-            if not holds(sub.shown_if, cleaned):
+            if sub.shown_if is not None and not holds(sub.shown_if, cleaned):
                 continue
             field = f"{group.name}-{index}-{sub.name}"
             sub_value, sub_errors = _clean_item(parser, sub, entry.get(sub.name), field)
-            errors.extend(sub_errors)
+            if sub_errors:
+                errors.extend(sub_errors)
             if sub_value is not None:
                 cleaned[sub.name] = sub_value
         if parser.strict:
@@ -398,7 +399,7 @@ def clean_step(
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
     for element in step.items:
-        if not holds(element.shown_if, context):
+        if element.shown_if is not None and not holds(element.shown_if, context):
             continue
         value: Any
         if isinstance(element, Group):
@@ -407,7 +408,8 @@ def clean_step(
             value, element_errors = _clean_item(
                 parser, element, raw.get(element.name), element.name
             )
-        errors.extend(element_errors)
+        if element_errors:
+            errors.extend(element_errors)
         if has_answer(value):
             cleaned[element.name] = value
             context[element.name] = value

@@ -19,7 +19,7 @@ from app import questionnaire, rules
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
-from app.submissions import insert_submission, submission_row
+from app.submissions import insert_submission, random_chars, submission_row
 
 SESSION_KEY = "draft"
 RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -73,7 +73,7 @@ def current_draft() -> Draft | None:
 
 def create_draft(language: str) -> tuple[Draft, str]:
     """Start a draft; returns it and its resume code (shown to the patient, stored hashed)."""
-    code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
+    code = random_chars(RESUME_ALPHABET, RESUME_LENGTH)
     draft = Draft(
         token=secrets.token_urlsafe(32),
         resume_code_hash=_hash_code(code),
