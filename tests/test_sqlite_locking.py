@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from app import extensions
@@ -39,14 +39,26 @@ def writing() -> Iterator[None]:
     extensions.write_intent.reset(token)
 
 
-def hold_write_lock(engine: Engine) -> Iterator[None]:
-    connection = engine.connect()
-    connection.execute(text("INSERT INTO t VALUES (1)"))  # BEGIN IMMEDIATE: the lock is held
-    try:
-        yield
-    finally:
-        connection.commit()
-        connection.close()
+class Holder:
+    """Another connection holding SQLite's write lock (it has inserted 1) until ``release``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.connection: Connection | None = engine.connect()
+        self.connection.execute(text("INSERT INTO t VALUES (1)"))  # BEGIN IMMEDIATE: held
+
+    def release(self) -> None:
+        """Commit: the lock is free. Once only; later calls do nothing."""
+        if self.connection is not None:
+            self.connection.commit()
+            self.connection.close()
+            self.connection = None
+
+
+@pytest.fixture
+def holder(engine: Engine, writing: None) -> Iterator[Holder]:
+    held = Holder(engine)
+    yield held
+    held.release()
 
 
 def values(engine: Engine) -> list[int]:
@@ -54,14 +66,12 @@ def values(engine: Engine) -> list[int]:
         return sorted(connection.execute(text("SELECT x FROM t")).scalars())
 
 
-def test_a_queued_writer_writes_once_the_lock_is_free(engine: Engine, writing: None) -> None:
-    holder = hold_write_lock(engine)
-    next(holder)
+def test_a_queued_writer_writes_once_the_lock_is_free(engine: Engine, holder: Holder) -> None:
     released = threading.Event()
 
     def release() -> None:
         released.wait(timeout=5)
-        next(holder, None)  # commit: the lock is free
+        holder.release()
 
     thread = threading.Thread(target=release)
     thread.start()
@@ -74,26 +84,22 @@ def test_a_queued_writer_writes_once_the_lock_is_free(engine: Engine, writing: N
 
 
 def test_a_writer_still_blocked_after_the_busy_timeout_fails(
-    tmp_path: Path, engine: Engine, writing: None
+    tmp_path: Path, engine: Engine, holder: Holder
 ) -> None:
     impatient = engine_at(tmp_path / "lock.db", busy_seconds=0.3)
-    holder = hold_write_lock(engine)
-    next(holder)
     try:
         with impatient.connect() as connection, pytest.raises(OperationalError, match="locked"):
             connection.execute(text("INSERT INTO t VALUES (2)"))
     finally:
-        next(holder, None)
         impatient.dispose()
+    holder.release()
     assert values(engine) == [1]  # what was committed stays; the failed write left nothing
 
 
 def test_reading_first_reads_while_another_writer_holds_the_lock(
-    tmp_path: Path, engine: Engine, writing: None
+    tmp_path: Path, holder: Holder
 ) -> None:
     no_patience = engine_at(tmp_path / "lock.db", busy_seconds=0)
-    holder = hold_write_lock(engine)
-    next(holder)
     try:
         with no_patience.connect() as connection:
             with extensions.reading_first():
@@ -103,5 +109,4 @@ def test_reading_first_reads_while_another_writer_holds_the_lock(
             with pytest.raises(OperationalError, match="locked"):
                 connection.execute(text("INSERT INTO t VALUES (2)"))
     finally:
-        next(holder, None)
         no_patience.dispose()
