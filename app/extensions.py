@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_locale, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -212,13 +212,10 @@ def translations() -> Any:
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # the request's first string: Flask-Babel picks the locale now
-        found = get_translations()
+        locale = get_locale()
         state = g.get("_flask_babel")
-        locale = getattr(state, "babel_locale", None)
-        if locale is None:
-            return found
-        state.prescreen_translations = (locale, found)
-        return found
+        if locale is None or state is None:
+            return get_translations()
     cached = getattr(state, "prescreen_translations", None)
     if cached is None or cached[0] is not locale:
         cached = (locale, get_translations())
