@@ -10,7 +10,6 @@ are shown, with blank answers left out (absent), ready to be stored.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +28,9 @@ _DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _PHONE = re.compile(r"[0-9 +\-()]{7,20}")
+# Unicode category Cc is exactly these 65 code points; one regex search, not a lookup a letter.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MIN_PHONE_DIGITS = 7
 _TRUE_STRINGS = frozenset({"y", "yes", "on", "true", "1"})
 _FALSE_STRINGS = frozenset({"", "n", "no", "off", "false", "0"})
@@ -280,8 +282,7 @@ def _clean_text(value: str, *, multiline: bool) -> str:
     if not multiline:
         value = " ".join(value.split("\n")).replace("\t", " ")
     value = value.strip()
-    allowed = {"\n", "\t"} if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+    if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(value):
         raise _Invalid(MSG_CONTROL_CHARS)
     return value
 

@@ -518,3 +518,25 @@ def test_age_boundary_is_the_as_of_date(e1: dict[str, Any]) -> None:
     assert _doc_errors(e1) == {}
     e1["date_of_birth"] = "2026-11-26"
     assert _doc_errors(e1) == {"date_of_birth": ["Enter a date from 1900-01-01 to 2026-11-25."]}
+
+
+# Every control character (Unicode category Cc) and a few near misses: the check must agree
+# with unicodedata, for one-line answers and for multi-line ones (which keep tabs and new lines).
+_CONTROL_CASES = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + [
+    " ", "~", "\xa0", "\xad", "\u200b", "\u2028", "\ufeff", "é",
+]
+
+
+@pytest.mark.parametrize("char", _CONTROL_CASES, ids=lambda c: f"U+{ord(c):04X}")
+def test_control_characters_are_refused_as_unicode_defines_them(char: str) -> None:
+    import unicodedata
+
+    message = "Remove the special (control) characters from your answer."
+    is_control = unicodedata.category(char) == "Cc"
+    _, one_line = _clean("about_you", {**ABOUT, "first_name": f"Al{char}ex"})
+    # \r is read as a line break; one-line answers turn line breaks and tabs into spaces.
+    refused = is_control and char not in "\t\n\r"
+    assert (one_line.get("first_name") == [message]) is refused
+    raw = {**BP, "current_medications_text": f"sertraline{char}50 mg"}
+    _, multi_line = _clean("medical_details", raw)
+    assert (multi_line.get("current_medications_text") == [message]) is refused
