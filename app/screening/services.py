@@ -8,7 +8,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, session
 from sqlalchemy import bindparam, select, update
@@ -65,6 +65,42 @@ def current_draft() -> Draft | None:
     if not token:
         return None
     draft = db.session.scalar(DRAFT_BY_TOKEN, {"token": token})
+    return _still_open(draft)
+
+
+@dataclass(frozen=True)
+class DraftToSubmit:
+    """What submitting needs of a draft, read without the ORM (no object to track, and only
+    the draft's answers to decrypt)."""
+
+    id: int
+    answers: dict[str, Any]
+    completed_steps: list[str]
+    language: str
+    submit_key: str
+    expires_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
+_DRAFTS = Draft.__table__.c
+DRAFT_TO_SUBMIT = select(*(_DRAFTS[name] for name in DraftToSubmit.__dataclass_fields__)).where(
+    _DRAFTS.token == bindparam("token")
+)
+
+
+def draft_to_submit() -> DraftToSubmit | None:
+    """``current_draft`` for the submit: the same draft, as plain values."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    row = db.session.connection().execute(DRAFT_TO_SUBMIT, {"token": token}).one_or_none()
+    return _still_open(DraftToSubmit(*row) if row is not None else None)
+
+
+_Open = TypeVar("_Open", Draft, DraftToSubmit)
+
+
+def _still_open(draft: _Open | None) -> _Open | None:
     if draft is None or draft.expires_at < utcnow():
         session.pop(SESSION_KEY, None)
         return None
@@ -139,7 +175,7 @@ def has_safety_signal(answers: Mapping[str, Any]) -> bool:
     return rules.has_safety_signal(answers, current_app.config["RULE_SETTINGS"])
 
 
-def completed_visible(draft: Draft | None) -> list[str]:
+def completed_visible(draft: Draft | DraftToSubmit | None) -> list[str]:
     """Names of the visible steps completed in order, stopping at the first gap."""
     if draft is None:
         return []
@@ -152,7 +188,7 @@ def completed_visible(draft: Draft | None) -> list[str]:
     return names
 
 
-def first_open_step(draft: Draft | None) -> Step | None:
+def first_open_step(draft: Draft | DraftToSubmit | None) -> Step | None:
     """The first visible step not yet completed (None when every step is done)."""
     answers = draft.answers if draft else {}
     done = set(completed_visible(draft))
@@ -179,44 +215,51 @@ class Receipt:
     reference: str
     outcome: str
 
-    @classmethod
-    def of(cls, submission: Submission) -> Receipt:
-        return cls(submission.reference, submission.outcome)
 
-
-def submit(draft: Draft) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
+def submit(draft: DraftToSubmit) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
     """Turn a complete draft into exactly one submission (replays return the same one)."""
     # A draft is marked submitted in the same commit that stores its submission, so only a
     # replay needs the query for it.
-    if draft.submitted_at is not None and draft.submission is not None:
-        return Receipt.of(draft.submission), []
-    draft_id, answers, language = draft.id, draft.answers or {}, draft.language
+    if draft.submitted_at is not None:
+        existing = _submission_of(draft.id)
+        if existing is not None:
+            return existing, []
     # End the read here (the view began it without SQLite's write lock): validating, deciding
     # and encrypting need no lock, and the write below takes it. Two requests racing to
     # submit one draft still meet the unique draft_id below.
     db.session.commit()
     as_of = today()
-    cleaned, errors = questionnaire.validate_document(answers, as_of)
+    cleaned, errors = questionnaire.validate_document(draft.answers or {}, as_of)
     if errors:
         return None, errors
-    row = submission_row(cleaned, as_of=as_of, language=language)
+    row = submission_row(cleaned, as_of=as_of, language=draft.language)
     receipt = Receipt(row["reference"], row["outcome"])
     try:
-        # Core statements on the session's transaction: the draft object was expired by the
-        # commit above, and the ORM's unit of work cost more than the two inserts.
+        # Core statements on the session's transaction: the ORM's unit of work cost more than
+        # the two inserts and the update.
         connection = db.session.connection()
-        insert_submission(connection, {**row, "draft_id": draft_id})
+        insert_submission(connection, {**row, "draft_id": draft.id})
         # The submission holds the answers now: keep one copy of the PHI.
         connection.execute(
-            MARK_SUBMITTED, {"draft_id": draft_id, "at": row["submitted_at"], "emptied": {}}
+            MARK_SUBMITTED, {"draft_id": draft.id, "at": row["submitted_at"], "emptied": {}}
         )
         db.session.commit()
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
         db.session.rollback()
-        existing = db.session.scalar(select(Submission).where(Submission.draft_id == draft_id))
-        return (Receipt.of(existing) if existing else None), []
+        return _submission_of(draft.id), []
     return receipt, []
+
+
+_SUBMISSIONS = Submission.__table__.c
+RECEIPT_OF_DRAFT = select(_SUBMISSIONS.reference, _SUBMISSIONS.outcome).where(
+    _SUBMISSIONS.draft_id == bindparam("draft_id")
+)
+
+
+def _submission_of(draft_id: int) -> Receipt | None:
+    row = db.session.connection().execute(RECEIPT_OF_DRAFT, {"draft_id": draft_id}).one_or_none()
+    return Receipt(*row) if row is not None else None
 
 
 def commit() -> None:

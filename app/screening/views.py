@@ -130,7 +130,7 @@ def review() -> ResponseReturnValue:
 def submit() -> ResponseReturnValue:
     """Create the submission once; replays and double clicks land on the same confirmation."""
     with reading_first():  # services.submit ends this read before it works and writes
-        draft = services.current_draft()
+        draft = services.draft_to_submit()
     if draft is None:
         return redirect(url_for(".done") if session.get("reference") else url_for(".index"))
     if request.form.get("submit_key") != draft.submit_key:

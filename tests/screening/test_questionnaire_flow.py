@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import questionnaire
 from app.extensions import db as _db
 from app.models import Draft, Submission
+from app.screening import services
 from tests.conftest import csrf_token
 from tests.screening.walk import fill_in, post_step, step_form, submit
 
@@ -64,11 +65,37 @@ def test_double_submit_creates_one_submission(app: Flask, client: FlaskClient) -
     key = page.split('name="submit_key" value="', 1)[1].split('"', 1)[0]
     data = {"csrf_token": csrf_token(page), "submit_key": key}
     first = client.post("/screening/submit", data=data)
+    with client.session_transaction() as cookie:
+        cookie.pop("reference")  # the replay must find the submission by its draft
     second = client.post("/screening/submit", data=data)
     assert first.status_code == second.status_code == 302
+    assert first.location == second.location == "/screening/done"
     [submission] = stored(app)
     assert submission.draft_id is not None  # the unique draft_id is what makes replays safe
+    with client.session_transaction() as cookie:
+        assert cookie["reference"] == submission.reference
     assert client.get("/screening/done").status_code == 200
+
+
+def test_a_submit_that_loses_the_race_returns_the_winners_receipt(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Two requests read the draft before either stored it: the second meets the unique
+    draft_id and answers with the first one's reference."""
+    fill_in(client, e1())
+    with app.test_request_context():
+        with client.session_transaction() as cookie:
+            session.update(cookie)
+        read_too_early = services.draft_to_submit()
+        assert read_too_early is not None
+        assert read_too_early.submitted_at is None
+    submit(client)
+    [winner] = stored(app)
+    with app.test_request_context():
+        receipt, errors = services.submit(read_too_early)
+    assert errors == []
+    assert receipt == services.Receipt(winner.reference, winner.outcome)
+    assert len(stored(app)) == 1
 
 
 def test_submit_needs_the_drafts_key(app: Flask, client: FlaskClient) -> None:
