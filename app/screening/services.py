@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import questionnaire, rules
-from app.extensions import db
+from app.extensions import db, reading_first
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
 from app.submissions import insert_submission, random_chars, submission_row
@@ -93,7 +93,10 @@ def draft_to_submit() -> DraftToSubmit | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.connection().execute(DRAFT_TO_SUBMIT, {"token": token}).one_or_none()
+    # A connection of its own, given back at once: that ends the read (the view begins it
+    # without SQLite's write lock) before the submit validates, decides and encrypts.
+    with db.engine.connect() as connection:
+        row = connection.execute(DRAFT_TO_SUBMIT, {"token": token}).one_or_none()
     return _still_open(DraftToSubmit(*row) if row is not None else None)
 
 
@@ -224,31 +227,25 @@ def submit(draft: DraftToSubmit) -> tuple[Receipt | None, list[questionnaire.Fie
         existing = _submission_of(draft.id)
         if existing is not None:
             return existing, []
-    # End the read here (the view began it without SQLite's write lock): validating, deciding
-    # and encrypting need no lock, and the write below takes it. Two requests racing to
-    # submit one draft still meet the unique draft_id below.
-    db.session.commit()
     as_of = today()
     cleaned, errors = questionnaire.validate_document(draft.answers or {}, as_of)
     if errors:
         return None, errors
     row = submission_row(cleaned, as_of=as_of, language=draft.language)
-    receipt = Receipt(row["reference"], row["outcome"])
     try:
-        # Core statements on the session's transaction: the ORM's unit of work cost more than
-        # the two inserts and the update.
-        connection = db.session.connection()
-        insert_submission(connection, {**row, "draft_id": draft.id})
-        # The submission holds the answers now: keep one copy of the PHI.
-        connection.execute(
-            MARK_SUBMITTED, {"draft_id": draft.id, "at": row["submitted_at"], "emptied": {}}
-        )
-        db.session.commit()
+        # Core statements in a transaction of their own: neither the ORM's unit of work nor
+        # its session is needed for two inserts and an update. Two requests racing to submit
+        # one draft meet the unique draft_id.
+        with db.engine.begin() as connection:
+            insert_submission(connection, {**row, "draft_id": draft.id})
+            # The submission holds the answers now: keep one copy of the PHI.
+            connection.execute(
+                MARK_SUBMITTED, {"draft_id": draft.id, "at": row["submitted_at"], "emptied": {}}
+            )
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
-        db.session.rollback()
         return _submission_of(draft.id), []
-    return receipt, []
+    return Receipt(row["reference"], row["outcome"]), []
 
 
 _SUBMISSIONS = Submission.__table__.c
@@ -258,7 +255,8 @@ RECEIPT_OF_DRAFT = select(_SUBMISSIONS.reference, _SUBMISSIONS.outcome).where(
 
 
 def _submission_of(draft_id: int) -> Receipt | None:
-    row = db.session.connection().execute(RECEIPT_OF_DRAFT, {"draft_id": draft_id}).one_or_none()
+    with reading_first(), db.engine.connect() as connection:
+        row = connection.execute(RECEIPT_OF_DRAFT, {"draft_id": draft_id}).one_or_none()
     return Receipt(*row) if row is not None else None
 
 
