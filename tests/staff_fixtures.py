@@ -95,7 +95,8 @@ def login(
 
 @pytest.fixture
 def make_app(database_url: str, db: SQLAlchemy) -> Iterator[Callable[..., Flask]]:
-    """Another app on the test database, with config overrides (e.g. the rate limiter on).
+    """Another app on the test database: ``make(config=TestingConfig, **overrides)`` (e.g.
+    the rate limiter on, or the production settings).
 
     Flask-Limiter keeps its settings on the one shared ``limiter``: put them back afterwards,
     or every later test would be rate limited.
@@ -103,8 +104,8 @@ def make_app(database_url: str, db: SQLAlchemy) -> Iterator[Callable[..., Flask]
     saved = vars(limiter).copy()
     made: list[Flask] = []
 
-    def make(**overrides: Any) -> Flask:
-        made.append(create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides))
+    def make(config: type = TestingConfig, **overrides: Any) -> Flask:
+        made.append(create_app(config, SQLALCHEMY_DATABASE_URI=database_url, **overrides))
         return made[-1]
 
     yield make

@@ -9,7 +9,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from config import ProductionConfig, TestingConfig
 
 PAGES = ["/", "/privacy", "/screening/about_you", "/screening/resume", "/auth/login", "/nope"]
@@ -52,11 +51,14 @@ def test_development_cookie_flags(client: FlaskClient) -> None:
     assert cookie.same_site == "Lax"
 
 
-def test_production_cookies_are_secure_host_cookies_with_hsts(database_url: str) -> None:
-    app = create_app(
+def test_production_cookies_are_secure_host_cookies_with_hsts(
+    make_app: Callable[..., Flask],
+) -> None:
+    # Through make_app: a production app turns the shared rate limiter on, and make_app puts
+    # it back (else later tests' logins met 429 Too Many Requests).
+    app = make_app(
         ProductionConfig,
         SECRET_KEY="production-test-secret",
-        SQLALCHEMY_DATABASE_URI=database_url,
         ENCRYPTION_KEYS=TestingConfig.ENCRYPTION_KEYS,
         BLIND_INDEX_KEY=TestingConfig.BLIND_INDEX_KEY,
     )
@@ -70,16 +72,11 @@ def test_production_cookies_are_secure_host_cookies_with_hsts(database_url: str)
     assert "Domain=" not in set_cookie
 
 
-def test_production_refuses_to_start_without_secrets(database_url: str) -> None:
+def test_production_refuses_to_start_without_secrets(make_app: Callable[..., Flask]) -> None:
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig, SECRET_KEY=None, SQLALCHEMY_DATABASE_URI=database_url)
+        make_app(ProductionConfig, SECRET_KEY=None)
     with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
-        create_app(
-            ProductionConfig,
-            SECRET_KEY="x",
-            ENCRYPTION_KEYS=None,
-            SQLALCHEMY_DATABASE_URI=database_url,
-        )
+        make_app(ProductionConfig, SECRET_KEY="x", ENCRYPTION_KEYS=None)
 
 
 def test_no_debugger_and_errors_show_an_id_not_a_traceback(
