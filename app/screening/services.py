@@ -7,13 +7,12 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any
 
 from flask import current_app, session
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import questionnaire, rules
 from app.extensions import db, reading_first
@@ -49,29 +48,10 @@ def _expiry() -> dt.datetime:
     return utcnow() + dt.timedelta(days=current_app.config["DRAFT_EXPIRY_DAYS"])
 
 
-# Built once: every patient request runs it, and building and keying it anew each time cost
-# about a tenth of a millisecond.
-DRAFT_BY_TOKEN = select(Draft).where(Draft.token == bindparam("token"))
-MARK_SUBMITTED = (
-    update(Draft)
-    .where(Draft.id == bindparam("draft_id"))
-    .values(submitted_at=bindparam("at"), answers=bindparam("emptied"))
-)
-
-
-def current_draft() -> Draft | None:
-    """The draft this browser is filling in, if it is still open."""
-    token = session.get(SESSION_KEY)
-    if not token:
-        return None
-    draft = db.session.scalar(DRAFT_BY_TOKEN, {"token": token})
-    return _still_open(draft)
-
-
 @dataclass(frozen=True)
-class DraftToSubmit:
-    """What submitting needs of a draft, read without the ORM (no object to track, and only
-    the draft's answers to decrypt)."""
+class OpenDraft:
+    """A draft as the patient pages use it: plain values, read and written with Core
+    statements (no ORM object to track; the ORM's unit of work cost more than the SQL)."""
 
     id: int
     answers: dict[str, Any]
@@ -82,51 +62,40 @@ class DraftToSubmit:
     submitted_at: dt.datetime | None
 
 
+# Built once: every patient request runs them, and building and keying them anew each time
+# cost about a tenth of a millisecond.
 _DRAFTS = Draft.__table__.c
-DRAFT_TO_SUBMIT = select(*(_DRAFTS[name] for name in DraftToSubmit.__dataclass_fields__)).where(
+DRAFT_BY_TOKEN = select(*(_DRAFTS[name] for name in OpenDraft.__dataclass_fields__)).where(
     _DRAFTS.token == bindparam("token")
 )
+INSERT_DRAFT = insert(Draft.__table__).returning(_DRAFTS.id)  # columns: the values given
+UPDATE_DRAFT = update(Draft.__table__).where(_DRAFTS.id == bindparam("draft_id"))
+MARK_SUBMITTED = UPDATE_DRAFT.values(submitted_at=bindparam("at"), answers=bindparam("emptied"))
 
 
-def draft_to_submit() -> DraftToSubmit | None:
-    """``current_draft`` for the submit: the same draft, as plain values."""
+def current_draft() -> OpenDraft | None:
+    """The draft this browser is filling in, if it is still open (read in the request's
+    transaction, which a step's save goes on to write in)."""
+    return _read_draft(db.session.connection())
+
+
+def draft_to_submit() -> OpenDraft | None:
+    """``current_draft`` for the submit, on a connection of its own, given back at once: that
+    ends the read (the view begins it without SQLite's write lock) before the submit
+    validates, decides and encrypts."""
+    with db.engine.connect() as connection:
+        return _read_draft(connection)
+
+
+def _read_draft(connection: Connection) -> OpenDraft | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    # A connection of its own, given back at once: that ends the read (the view begins it
-    # without SQLite's write lock) before the submit validates, decides and encrypts.
-    with db.engine.connect() as connection:
-        row = connection.execute(DRAFT_TO_SUBMIT, {"token": token}).one_or_none()
-    return _still_open(DraftToSubmit(*row) if row is not None else None)
-
-
-_Open = TypeVar("_Open", Draft, DraftToSubmit)
-
-
-def _still_open(draft: _Open | None) -> _Open | None:
-    if draft is None or draft.expires_at < utcnow():
+    row = connection.execute(DRAFT_BY_TOKEN, {"token": token}).one_or_none()
+    if row is None or row.expires_at < utcnow():
         session.pop(SESSION_KEY, None)
         return None
-    return draft
-
-
-def create_draft(language: str) -> tuple[Draft, str]:
-    """Start a draft; returns it and its resume code (shown to the patient, stored hashed)."""
-    code = random_chars(RESUME_ALPHABET, RESUME_LENGTH)
-    draft = Draft(
-        token=secrets.token_urlsafe(32),
-        resume_code_hash=_hash_code(code),
-        submit_key=secrets.token_urlsafe(24),
-        answers={},
-        completed_steps=[],
-        language=language,
-        expires_at=_expiry(),
-    )
-    db.session.add(draft)
-    session[SESSION_KEY] = draft.token
-    session["resume_code"] = format_code(code)
-    session.permanent = True
-    return draft, format_code(code)
+    return OpenDraft(*row)
 
 
 def resume(code: str) -> Draft | None:
@@ -142,43 +111,74 @@ def resume(code: str) -> Draft | None:
     return draft
 
 
-def save_step(draft: Draft | None, step: Step, cleaned: Mapping[str, Any], language: str) -> Draft:
-    """Store a valid step at once, and flag the draft urgent on any safety signal."""
-    if draft is None:
-        draft, _code = create_draft(language)
+def save_step(
+    draft: OpenDraft | None, step: Step, cleaned: Mapping[str, Any], language: str
+) -> OpenDraft:
+    """Store a valid step at once (the first one starts the draft), and flag the draft urgent
+    on any safety signal."""
     # Branching may hide later steps' answers now: keep only what is still shown.
     answers = questionnaire.prune_hidden(
-        questionnaire.merge_step(draft.answers or {}, step, cleaned)
+        questionnaire.merge_step(draft.answers if draft else {}, step, cleaned)
     )
-    done = [name for name in draft.completed_steps or [] if name != step.name]
+    done = [name for name in (draft.completed_steps if draft else []) if name != step.name]
     completed = [*done, step.name]
-    draft.answers = answers
-    draft.completed_steps = completed
-    draft.expires_at = _expiry()
-    session.modified = True  # the cookie's expiry moves with the draft's
-    _flag_safety(draft)
+    values: dict[str, Any] = {
+        "answers": answers,
+        "completed_steps": completed,
+        "expires_at": _expiry(),
+        **_safety_flags(answers),
+    }
+    connection = db.session.connection()
+    if draft is None:
+        keys = _new_draft(language)
+        draft_id = connection.execute(INSERT_DRAFT, {**values, **keys}).scalar_one()
+        draft = OpenDraft(
+            draft_id, answers, completed, language, keys["submit_key"], values["expires_at"], None
+        )
+    else:
+        connection.execute(UPDATE_DRAFT, {**values, "draft_id": draft.id})
+        draft = replace(
+            draft, answers=answers, completed_steps=completed, expires_at=values["expires_at"]
+        )
     db.session.commit()
-    # The commit expires the draft; what comes next (the next step) reads these two, which
-    # this request has just written: keep them instead of loading the row again.
-    set_committed_value(draft, "answers", answers)
-    set_committed_value(draft, "completed_steps", completed)
+    session.modified = True  # the cookie's expiry moves with the draft's
     return draft
 
 
-def _flag_safety(draft: Draft) -> None:
+def _new_draft(language: str) -> dict[str, Any]:
+    """A new draft's keys; its resume code is shown to the patient and stored hashed."""
+    code = random_chars(RESUME_ALPHABET, RESUME_LENGTH)
+    token = secrets.token_urlsafe(32)
+    session[SESSION_KEY] = token
+    session["resume_code"] = format_code(code)
+    session.permanent = True
+    return {
+        "token": token,
+        "resume_code_hash": _hash_code(code),
+        "submit_key": secrets.token_urlsafe(24),
+        "language": language,
+    }
+
+
+def _safety_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns that put a draft with a safety signal at the top of the urgent list; none
+    without one (a later step does not clear a flag once set)."""
     settings = current_app.config["RULE_SETTINGS"]
-    decision = rules.evaluate_safety(draft.answers, settings, today())
-    if decision is not None:
-        draft.is_urgent = True
-        draft.safety_decision = decision.to_document()
-        draft.priority = decision.priority
+    decision = rules.evaluate_safety(answers, settings, today())
+    if decision is None:
+        return {}
+    return {
+        "is_urgent": True,
+        "safety_decision": decision.to_document(),
+        "priority": decision.priority,
+    }
 
 
 def has_safety_signal(answers: Mapping[str, Any]) -> bool:
     return rules.has_safety_signal(answers, current_app.config["RULE_SETTINGS"])
 
 
-def completed_visible(draft: Draft | DraftToSubmit | None) -> list[str]:
+def completed_visible(draft: OpenDraft | None) -> list[str]:
     """Names of the visible steps completed in order, stopping at the first gap."""
     if draft is None:
         return []
@@ -191,7 +191,7 @@ def completed_visible(draft: Draft | DraftToSubmit | None) -> list[str]:
     return names
 
 
-def first_open_step(draft: Draft | DraftToSubmit | None) -> Step | None:
+def first_open_step(draft: OpenDraft | None) -> Step | None:
     """The first visible step not yet completed (None when every step is done)."""
     answers = draft.answers if draft else {}
     done = set(completed_visible(draft))
@@ -201,7 +201,7 @@ def first_open_step(draft: Draft | DraftToSubmit | None) -> Step | None:
     return None
 
 
-def may_open(draft: Draft | None, step: Step) -> bool:
+def may_open(draft: OpenDraft | None, step: Step) -> bool:
     """A step is open once every visible step before it is complete (no skipping ahead)."""
     answers = draft.answers if draft else {}
     visible = questionnaire.visible_steps(answers or {})
@@ -219,12 +219,12 @@ class Receipt:
     outcome: str
 
 
-def submit(draft: DraftToSubmit) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
+def submit(draft: OpenDraft) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
     """Turn a complete draft into exactly one submission (replays return the same one)."""
     # A draft is marked submitted in the same commit that stores its submission, so only a
     # replay needs the query for it.
     if draft.submitted_at is not None:
-        existing = _submission_of(draft.id)
+        existing = receipt_of(draft.id)
         if existing is not None:
             return existing, []
     as_of = today()
@@ -244,7 +244,7 @@ def submit(draft: DraftToSubmit) -> tuple[Receipt | None, list[questionnaire.Fie
             )
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
-        return _submission_of(draft.id), []
+        return receipt_of(draft.id), []
     return Receipt(row["reference"], row["outcome"]), []
 
 
@@ -254,7 +254,7 @@ RECEIPT_OF_DRAFT = select(_SUBMISSIONS.reference, _SUBMISSIONS.outcome).where(
 )
 
 
-def _submission_of(draft_id: int) -> Receipt | None:
+def receipt_of(draft_id: int) -> Receipt | None:
     with reading_first(), db.engine.connect() as connection:
         row = connection.execute(RECEIPT_OF_DRAFT, {"draft_id": draft_id}).one_or_none()
     return Receipt(*row) if row is not None else None

@@ -11,7 +11,6 @@ from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
 from app.extensions import limiter, reading_first
-from app.models import Draft
 from app.questionnaire import Step
 from app.screening import bp, forms, services
 
@@ -29,7 +28,7 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _after(step: Step, draft: Draft) -> str:
+def _after(step: Step, draft: services.OpenDraft) -> str:
     """Where Continue goes: back to the review after a change, else the next step."""
     if request.args.get("return") == "review" and services.first_open_step(draft) is None:
         return url_for(".review")
@@ -38,7 +37,7 @@ def _after(step: Step, draft: Draft) -> str:
 
 
 def _render(
-    step: Step, form: forms.StepForm, draft: Draft | None, **context: Any
+    step: Step, form: forms.StepForm, draft: services.OpenDraft | None, **context: Any
 ) -> ResponseReturnValue:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
@@ -56,7 +55,7 @@ def _render(
     )
 
 
-def _resume_point(draft: Draft | None) -> ResponseReturnValue:
+def _resume_point(draft: services.OpenDraft | None) -> ResponseReturnValue:
     step = services.first_open_step(draft)
     return redirect(url_for(".step", step_name=step.name) if step else url_for(".review"))
 
@@ -150,9 +149,10 @@ def done() -> ResponseReturnValue:
     reference = session.get("reference")
     if not reference:
         draft = services.current_draft()
-        if draft is None or draft.submission is None:
+        receipt = services.receipt_of(draft.id) if draft is not None else None
+        if receipt is None:
             return redirect(url_for(".index"))
-        reference = draft.submission.reference
+        reference = receipt.reference
     session.pop(services.SESSION_KEY, None)
     session.pop("resume_code", None)
     return render_template("screening/done.html", reference=reference)

@@ -523,7 +523,14 @@ def test_age_boundary_is_the_as_of_date(e1: dict[str, Any]) -> None:
 # Every control character (Unicode category Cc) and a few near misses: the check must agree
 # with unicodedata, for one-line answers and for multi-line ones (which keep tabs and new lines).
 _CONTROL_CASES = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + [
-    " ", "~", "\xa0", "\xad", "\u200b", "\u2028", "\ufeff", "é",
+    " ",
+    "~",
+    "\xa0",
+    "\xad",
+    "\u200b",
+    "\u2028",
+    "\ufeff",
+    "é",
 ]
 
 

@@ -178,6 +178,17 @@ def test_safety_signal_shows_crisis_resources_and_flags_the_draft(
         pytest.fail("the symptoms step was never reached")
 
 
+def test_a_flagged_draft_stays_urgent_through_the_later_steps(
+    app: Flask, client: FlaskClient
+) -> None:
+    fill_in(client, e1(phq9_9=1, asq_thoughts_now="no"))
+    with app.app_context():
+        [draft] = _db.session.scalars(select(Draft))
+        assert draft.is_urgent
+        assert draft.priority == draft.safety_decision["priority"] > 0
+        assert draft.completed_steps[-1] == "logistics_consent"  # steps saved after the flag
+
+
 def test_asq_yes_shows_the_safety_now_step_and_crisis(app: Flask, client: FlaskClient) -> None:
     answers = e1(asq_wish_dead="yes", asq_thoughts_now="yes")
     names = [s.name for s in questionnaire.visible_steps(answers)]
