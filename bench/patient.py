@@ -27,7 +27,7 @@ E1 = ROOT / "tests" / "screening" / "e1.json"
 STEP_POST = "about_you"
 STEP_GETS = ("about_you", "medications")  # the first step; the longest (repeating rows)
 CONNECTIONS = (2, 8)
-POOL_PER_SECOND = 600
+POOL_PER_SECOND = 2000  # drafts a second of submits can use: the run must not wrap (replays)
 
 
 @dataclass
