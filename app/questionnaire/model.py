@@ -74,6 +74,8 @@ class Item:
 
     def choice(self, value: object) -> Choice | None:
         """The choice whose value is ``value`` (``3`` finds the choice ``"3"``), if any."""
+        if type(value) is str:  # the usual case, first
+            return self._choices_by_value.get(value)
         if isinstance(value, bool):
             return None
         key = str(value) if isinstance(value, int) else value

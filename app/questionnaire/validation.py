@@ -131,31 +131,35 @@ class _Parser:
 
     def parse(self, item: Item, value: Any) -> Any:
         """Return the cleaned value, ``None`` for a blank answer, or raise ``_Invalid``."""
-        if item.kind == "multi":
+        kind = item.kind
+        if kind == "multi":
             return self._multi(item, value)
-        value = self._scalar(value)
+        if not self.strict:  # strict JSON values are taken as they are
+            value = self._scalar(value)
         if value is None:
             return None
-        if item.kind == "bool":
+        if kind == "bool":
             return self._bool(value)
-        if item.kind in ("int", "decimal"):
+        if kind == "int" or kind == "decimal":
             number = self._number(item, value)
             if item.choices and item.choice(number) is None:
                 raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(number))
             return number
-        if not isinstance(value, str):
-            if item.kind == "date" and not self.strict and isinstance(value, date):
+        if type(value) is not str and not isinstance(value, str):
+            if kind == "date" and not self.strict and isinstance(value, date):
                 value = value.isoformat()
             else:
-                raise _wrong_type(item.kind, value)
+                raise _wrong_type(kind, value)
         return self._text_kind(item, value)
 
-    def _scalar(self, value: Any) -> Any:
-        if not self.strict and isinstance(value, list | tuple):
+    @staticmethod
+    def _scalar(value: Any) -> Any:
+        """A form's value: the one value of a list, stripped; ``None`` for a blank."""
+        if isinstance(value, list | tuple):
             if len(value) > 1:
                 raise _Invalid(MSG_WRONG_TYPE, expected=N_("one value"), got="array")
             value = value[0] if value else None
-        if isinstance(value, str) and not self.strict:
+        if isinstance(value, str):
             value = value.strip()
             return value or None
         return value
@@ -390,7 +394,12 @@ def clean_step(
     ``answers`` are the answers so far (earlier steps decide this step's branching; this step's
     own old values are ignored in favour of ``raw``). Hidden items and unknown keys are dropped.
     """
-    parser = _Parser(as_of, strict_types)
+    return _clean_step(_Parser(as_of, strict_types), step, raw, answers)
+
+
+def _clean_step(
+    parser: _Parser, step: Step, raw: Mapping[str, Any], answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[FieldError]]:
     own = step.field_set
     context: dict[str, Any] = (
         dict(answers)
@@ -411,7 +420,9 @@ def clean_step(
             )
         if element_errors:
             errors.extend(element_errors)
-        if has_answer(value):
+        # Cleaned values are None when blank, so this is has_answer() for them: [] is a
+        # group without entries.
+        if value is not None and value != []:
             cleaned[element.name] = value
             context[element.name] = value
         elif isinstance(element, Group) and element_errors:
@@ -434,11 +445,12 @@ def validate_document(
         return {}, [FieldError("", MSG_NOT_OBJECT)]
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
+    parser = _Parser(as_of, strict=True)
     for step in STEPS:
         if not holds(step.shown_if, cleaned):
             continue
         raw = {name: doc[name] for name in step.field_names if name in doc}
-        values, step_errors = clean_step(step, raw, cleaned, as_of, strict_types=True)
+        values, step_errors = _clean_step(parser, step, raw, cleaned)
         cleaned.update(values)
         errors.extend(step_errors)
     errors.extend(
