@@ -74,15 +74,18 @@ class Item:
 
     def choice(self, value: object) -> Choice | None:
         """The choice whose value is ``value`` (``3`` finds the choice ``"3"``), if any."""
-        if type(value) is str:  # the usual case, first
-            return self._choices_by_value.get(value)
+        if type(value) is str:  # the usual cases first
+            return self.choices_by_value.get(value)
+        if type(value) is int:  # not a bool
+            return self.choices_by_value.get(str(value))
         if isinstance(value, bool):
             return None
         key = str(value) if isinstance(value, int) else value
-        return self._choices_by_value.get(key) if isinstance(key, str) else None
+        return self.choices_by_value.get(key) if isinstance(key, str) else None
 
     @cached_property
-    def _choices_by_value(self) -> dict[str, Choice]:
+    def choices_by_value(self) -> dict[str, Choice]:
+        """Each choice by its value."""
         return {c.value: c for c in reversed(self.choices)}  # the first of equal values wins
 
     @property

@@ -166,8 +166,9 @@ class _Parser:
 
     def _text_kind(self, item: Item, value: str) -> Any:
         if item.kind == "enum":
-            value = value if self.strict else value.strip()
-            if item.choice(value) is None:
+            if not self.strict:
+                value = value.strip()
+            if value not in item.choices_by_value:
                 raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
             return value
         value = _clean_text(value, multiline=item.kind == "text")
@@ -213,9 +214,11 @@ class _Parser:
     def _number(self, item: Item, value: Any) -> int | float:
         is_int = item.kind == "int"
         number: int | float
-        if isinstance(value, bool):
+        if type(value) is int:  # the usual case first (a bool is not one)
+            number = value
+        elif isinstance(value, bool):
             raise _wrong_type(item.kind, value)
-        if isinstance(value, int):
+        elif isinstance(value, int):
             number = value
         elif isinstance(value, float | Decimal) and not self.strict and is_int:
             raise _Invalid(MSG_INT)
