@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from app.extensions import translations
+from app.questionnaire import gettext_in
 
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
@@ -39,7 +40,7 @@ def translate(message: str, **params: Any) -> str:
     """
     if not message:
         return ""
-    text: str = translations().ugettext(message)
+    text = gettext_in(translations(), message)
     return text % params if params else text
 
 

@@ -50,7 +50,7 @@ from app.questionnaire.flow import (
     visible_items,
     visible_steps,
 )
-from app.questionnaire.i18n import N_
+from app.questionnaire.i18n import N_, NC_, gettext_in
 from app.questionnaire.model import (
     Choice,
     Element,
@@ -71,6 +71,7 @@ __all__ = [
     "DRUGS",
     "FIELD_NAMES",
     "GROUPS",
+    "NC_",
     "N_",
     "QUESTIONNAIRE_VERSION",
     "SAFETY_NOW_SHOWN_IF",
@@ -102,6 +103,7 @@ __all__ = [
     "element_for",
     "enable_when",
     "fhir_answers",
+    "gettext_in",
     "has_answer",
     "holds",
     "link_id",

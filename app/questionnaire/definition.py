@@ -21,7 +21,7 @@ from app.questionnaire.conditions import (
     IsEmpty,
     Present,
 )
-from app.questionnaire.i18n import N_
+from app.questionnaire.i18n import N_, NC_
 from app.questionnaire.model import (
     Choice,
     Element,
@@ -132,7 +132,8 @@ PHQ_GAD_SCALE = (
 )
 
 PCL5_SCALE = (
-    Choice("0", N_("Not at all")),
+    # TRANSLATORS: PCL-5 asks how much a problem bothered you (Spanish: Nada), not how often.
+    Choice("0", NC_("PCL-5", "Not at all")),
     Choice("1", N_("A little bit")),
     Choice("2", N_("Moderately")),
     Choice("3", N_("Quite a bit")),

@@ -172,7 +172,10 @@ class Texts:
 @lru_cache(maxsize=4096)
 def _texts(item: Item, catalogue: Any) -> Texts:
     """``item``'s words in the language of ``catalogue`` (a gettext catalogue: one a language)."""
-    translate = catalogue.ugettext
+
+    def translate(message: str) -> str:
+        return questionnaire.gettext_in(catalogue, message)
+
     choices = [(c.value, escape(translate(c.label))) for c in item.choices]
     if item.choices and item.widget == "select":
         choices.insert(0, ("", escape(translate(BLANK_CHOICE))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -276,3 +277,31 @@ def test_error_and_sign_in_pages_in_spanish(client: FlaskClient) -> None:
     sign_in = page(client, "/auth/login")
     assert "Acceso del personal" in sign_in
     assert_spanish(sign_in)
+
+
+def _option_label(html: str, option_id: str) -> str:
+    found = re.search(rf'<label for="{re.escape(option_id)}"[^>]*>\s*([^<]*?)\s*</label>', html)
+    assert found is not None, option_id
+    return found.group(1)
+
+
+def test_same_english_answer_translated_per_instrument(client: FlaskClient) -> None:
+    """ "Not at all" is "Ningún día" in PHQ-9 and GAD-7 (how often) but "Nada" in PCL-5 (how
+    much): one English msgid, two translations, told apart by the gettext context."""
+    choose(client, "es")
+    for step in questionnaire.visible_steps(ANSWERS):
+        if step.name == "current_symptoms":
+            break
+        html = page(client, f"/screening/{step.name}")
+        client.post(
+            f"/screening/{step.name}",
+            data={"csrf_token": csrf_token(html), **step_form(step, ANSWERS), "action": "continue"},
+        )
+    html = page(client, "/screening/current_symptoms")
+    assert _option_label(html, "phq9_1-0") == "Ningún día"
+    assert _option_label(html, "gad7_1-0") == "Ningún día"
+    assert _option_label(html, "pcl5_1-0") == "Nada"
+    assert _option_label(html, "pcl5_1-1") == "Un poco"
+    choose(client, "en", "/screening/current_symptoms")
+    english = page(client, "/screening/current_symptoms")
+    assert _option_label(english, "pcl5_1-0") == _option_label(english, "phq9_1-0") == "Not at all"
