@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
 from config import ProductionConfig, TestingConfig
@@ -98,3 +99,23 @@ def test_no_debugger_and_errors_show_an_id_not_a_traceback(
     assert "Traceback" not in html
     error_id = html.split("mention error ", 1)[1].split(".", 1)[0]
     assert any(getattr(r, "error_id", None) == error_id for r in caplog.records)
+
+
+def test_session_cookie_is_signed_but_not_compressed(app: Flask, client: FlaskClient) -> None:
+    """The cookie is a plain signed payload: a few random tokens do not compress, and trying
+    cost a 256 KB deflate state a request. Cookies compressed before still load."""
+    compressible = {"lang": "es", "padding": "x" * 300}
+    with app.test_request_context():
+        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        plain = serializer.dumps(compressible)
+        assert not plain.startswith(".")  # itsdangerous marks a compressed payload so
+        assert serializer.loads(plain) == compressible
+        # A cookie from Flask's own serializer, which compresses what shrinks.
+        compressing = SecureCookieSessionInterface().get_signing_serializer(app)
+        assert compressing is not None
+        older = compressing.dumps(compressible)
+    assert older.startswith(".")
+    client.set_cookie("prescreen_session", older)
+    assert 'lang="es"' in client.get("/").get_data(as_text=True)
+    client.set_cookie("prescreen_session", plain)
+    assert 'lang="es"' in client.get("/").get_data(as_text=True)
