@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -18,8 +19,10 @@ from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer, want_bytes
 from itsdangerous.encoding import base64_encode
+from itsdangerous.signer import HMACAlgorithm
+from itsdangerous.timed import TimestampSigner
 from itsdangerous.url_safe import URLSafeSerializerMixin
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
@@ -161,6 +164,32 @@ def engine_options(url: str, config_options: dict[str, Any], busy_seconds: float
     return options
 
 
+class _OneShotHMAC(HMACAlgorithm):
+    """itsdangerous' HMAC signature through ``hmac.digest`` (OpenSSL in one call) instead of
+    an ``hmac.HMAC`` object; the same bytes."""
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        return hmac.digest(key, value, self.digest_method)
+
+
+class _KeyCachingSigner(TimestampSigner):
+    """A timestamp signer that derives its key once per secret, salt and method.
+
+    itsdangerous makes a new signer for every signature it makes or checks, and each derived
+    the same key again with a Python ``hmac.HMAC``; two per request for the session cookie.
+    """
+
+    _derived: ClassVar[dict[tuple[Any, ...], bytes]] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        key = (secret, self.salt, self.key_derivation, self.digest_method)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = super().derive_key(secret)
+        return derived
+
+
 class UncompressedSerializer(URLSafeTimedSerializer):
     """itsdangerous' URL-safe serializer without its zlib attempt on every dump.
 
@@ -189,9 +218,11 @@ class SignedCookieSessions(SecureCookieSessionInterface):
                 list(keys),
                 salt=self.salt,
                 serializer=self.serializer,
+                signer=_KeyCachingSigner,
                 signer_kwargs={
                     "key_derivation": self.key_derivation,
                     "digest_method": self.digest_method,
+                    "algorithm": _OneShotHMAC(self.digest_method),
                 },
             )
         return serializer

@@ -59,8 +59,8 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Built once: they run in every submit.
-INSERT_TERMS = insert(SubmissionSearchTerm)
-INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
+INSERT_TERMS = insert(SubmissionSearchTerm.__table__)
+INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
 
 
 def insert_terms(

@@ -115,7 +115,27 @@ def test_session_cookie_is_signed_but_not_compressed(app: Flask, client: FlaskCl
         assert compressing is not None
         older = compressing.dumps(compressible)
     assert older.startswith(".")
+    assert compressing.loads(plain) == compressible  # the same signature as Flask's own
     client.set_cookie("prescreen_session", older)
-    assert 'lang="es"' in client.get("/").get_data(as_text=True)
+    assert '<html lang="es">' in client.get("/").get_data(as_text=True)
     client.set_cookie("prescreen_session", plain)
-    assert 'lang="es"' in client.get("/").get_data(as_text=True)
+    assert '<html lang="es">' in client.get("/").get_data(as_text=True)
+
+
+def test_session_survives_a_secret_key_rotation(make_app: Callable[..., Flask]) -> None:
+    """A cookie signed with the old key still opens once that key is a fallback; one signed
+    with a key the app does not know is ignored (an empty session)."""
+    payload = {"lang": "es"}
+    old = make_app(SECRET_KEY="old-secret-key-0123456789")
+    with old.test_request_context():
+        cookie = old.session_interface.get_signing_serializer(old).dumps(payload)  # type: ignore[attr-defined]
+    rotated = make_app(
+        SECRET_KEY="new-secret-key-9876543210", SECRET_KEY_FALLBACKS=["old-secret-key-0123456789"]
+    )
+    client = rotated.test_client()
+    client.set_cookie("prescreen_session", cookie)
+    assert '<html lang="es">' in client.get("/").get_data(as_text=True)
+    stranger = make_app(SECRET_KEY="another-secret-key-5555555555")
+    client = stranger.test_client()
+    client.set_cookie("prescreen_session", cookie)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
