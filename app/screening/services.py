@@ -8,6 +8,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from flask import current_app, session
@@ -77,14 +78,6 @@ def current_draft() -> OpenDraft | None:
     """The draft this browser is filling in, if it is still open (read in the request's
     transaction, which a step's save goes on to write in)."""
     return _read_draft(db.session.connection())
-
-
-def draft_to_submit() -> OpenDraft | None:
-    """``current_draft`` for the submit, on a connection of its own, given back at once: that
-    ends the read (the view begins it without SQLite's write lock) before the submit
-    validates, decides and encrypts."""
-    with db.engine.connect() as connection:
-        return _read_draft(connection)
 
 
 def _read_draft(connection: Connection) -> OpenDraft | None:
@@ -219,12 +212,43 @@ class Receipt:
     outcome: str
 
 
-def submit(draft: OpenDraft) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
+@dataclass(frozen=True)
+class Submitted:
+    """What a submit came to: the draft it found (None: this browser has no open draft), and
+    the receipt, or the errors that send the patient back to a step."""
+
+    draft: OpenDraft | None
+    receipt: Receipt | None = None
+    errors: list[questionnaire.FieldError] = dataclass_field(default_factory=list)
+    wrong_key: bool = False
+
+
+def submit_current(submit_key: str) -> Submitted:
+    """Submit this browser's draft, if ``submit_key`` is the one its review page carried.
+
+    One connection serves the read and the write (checking a connection out and back in cost
+    as much as a short statement). The read is a transaction of its own, without SQLite's
+    write lock, ended before the submit validates, decides and encrypts.
+    """
+    with db.engine.connect() as connection:
+        with reading_first(), connection.begin():
+            draft = _read_draft(connection)
+        if draft is None:
+            return Submitted(None)
+        if submit_key != draft.submit_key:
+            return Submitted(draft, wrong_key=True)
+        receipt, errors = submit(draft, connection)
+        return Submitted(draft, receipt, errors)
+
+
+def submit(
+    draft: OpenDraft, connection: Connection
+) -> tuple[Receipt | None, list[questionnaire.FieldError]]:
     """Turn a complete draft into exactly one submission (replays return the same one)."""
     # A draft is marked submitted in the same commit that stores its submission, so only a
     # replay needs the query for it.
     if draft.submitted_at is not None:
-        existing = receipt_of(draft.id)
+        existing = receipt_of(draft.id, connection)
         if existing is not None:
             return existing, []
     as_of = today()
@@ -233,10 +257,10 @@ def submit(draft: OpenDraft) -> tuple[Receipt | None, list[questionnaire.FieldEr
         return None, errors
     row = submission_row(cleaned, as_of=as_of, language=draft.language)
     try:
-        # Core statements in a transaction of their own: neither the ORM's unit of work nor
-        # its session is needed for two inserts and an update. Two requests racing to submit
-        # one draft meet the unique draft_id.
-        with db.engine.begin() as connection:
+        # Core statements: neither the ORM's unit of work nor its session is needed for two
+        # inserts and an update. Two requests racing to submit one draft meet the unique
+        # draft_id.
+        with connection.begin():
             insert_submission(connection, {**row, "draft_id": draft.id})
             # The submission holds the answers now: keep one copy of the PHI.
             connection.execute(
@@ -244,7 +268,7 @@ def submit(draft: OpenDraft) -> tuple[Receipt | None, list[questionnaire.FieldEr
             )
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
-        return receipt_of(draft.id), []
+        return receipt_of(draft.id, connection), []
     return Receipt(row["reference"], row["outcome"]), []
 
 
@@ -254,8 +278,13 @@ RECEIPT_OF_DRAFT = select(_SUBMISSIONS.reference, _SUBMISSIONS.outcome).where(
 )
 
 
-def receipt_of(draft_id: int) -> Receipt | None:
-    with reading_first(), db.engine.connect() as connection:
+def receipt_of(draft_id: int, connection: Connection | None = None) -> Receipt | None:
+    """The receipt of the draft's submission, if it has one (read in a transaction of its
+    own, on ``connection`` or on one of its own)."""
+    if connection is None:
+        with db.engine.connect() as own:
+            return receipt_of(draft_id, own)
+    with reading_first(), connection.begin():
         row = connection.execute(RECEIPT_OF_DRAFT, {"draft_id": draft_id}).one_or_none()
     return Receipt(*row) if row is not None else None
 

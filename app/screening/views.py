@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
-from app.extensions import limiter, reading_first
+from app.extensions import limiter
 from app.questionnaire import Step
 from app.screening import bp, forms, services
 
@@ -128,13 +128,12 @@ def review() -> ResponseReturnValue:
 @limiter.limit("20 per minute")
 def submit() -> ResponseReturnValue:
     """Create the submission once; replays and double clicks land on the same confirmation."""
-    with reading_first():  # services.submit ends this read before it works and writes
-        draft = services.draft_to_submit()
+    submitted = services.submit_current(request.form.get("submit_key", ""))
+    draft, receipt, errors = submitted.draft, submitted.receipt, submitted.errors
     if draft is None:
         return redirect(url_for(".done") if session.get("reference") else url_for(".index"))
-    if request.form.get("submit_key") != draft.submit_key:
+    if submitted.wrong_key:
         abort(400)
-    receipt, errors = services.submit(draft)
     if receipt is None:
         first = errors[0].field if errors else ""
         step = questionnaire.step_for_field(first) or services.first_open_step(draft)

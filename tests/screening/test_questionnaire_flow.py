@@ -86,13 +86,13 @@ def test_a_submit_that_loses_the_race_returns_the_winners_receipt(
     with app.test_request_context():
         with client.session_transaction() as cookie:
             session.update(cookie)
-        read_too_early = services.draft_to_submit()
+        read_too_early = services.current_draft()
         assert read_too_early is not None
         assert read_too_early.submitted_at is None
     submit(client)
     [winner] = stored(app)
-    with app.test_request_context():
-        receipt, errors = services.submit(read_too_early)
+    with app.test_request_context(), _db.engine.connect() as connection:
+        receipt, errors = services.submit(read_too_early, connection)
     assert errors == []
     assert receipt == services.Receipt(winner.reference, winner.outcome)
     assert len(stored(app)) == 1
