@@ -132,6 +132,14 @@ class _Parser:
     def parse(self, item: Item, value: Any) -> Any:
         """Return the cleaned value, ``None`` for a blank answer, or raise ``_Invalid``."""
         kind = item.kind
+        if type(value) is str and kind == "enum" and self.strict:  # a JSON choice, as stored
+            if value not in item.choices_by_value:
+                raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
+            return value
+        if type(value) is int and kind == "int" and item.choices:  # a score (PHQ-9...), as stored
+            if str(value) not in item.choices_by_value:
+                raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
+            return value
         if kind == "multi":
             return self._multi(item, value)
         if not self.strict:  # strict JSON values are taken as they are
@@ -414,13 +422,13 @@ def _clean_step(
     for element in step.items:
         if element.shown_if is not None and not holds(element.shown_if, context):
             continue
-        value: Any
+        value: Any = raw.get(element.name)
         if isinstance(element, Group):
-            value, element_errors = _clean_group(parser, element, raw.get(element.name))
+            value, element_errors = _clean_group(parser, element, value)
+        elif value is None and not element.required:
+            continue  # an optional question left blank: what _clean_item would make of it
         else:
-            value, element_errors = _clean_item(
-                parser, element, raw.get(element.name), element.name
-            )
+            value, element_errors = _clean_item(parser, element, value, element.name)
         if element_errors:
             errors.extend(element_errors)
         # Cleaned values are None when blank, so this is has_answer() for them: [] is a
