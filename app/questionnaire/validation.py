@@ -372,6 +372,10 @@ def _type_params(kind: str, value: object) -> dict[str, Any]:
     return {"expected": _EXPECTED[kind], "got": _json_type(value)}
 
 
+# The step values _cross_field reads: a step with none of them has no cross-field errors.
+_CROSS_FIELDS = frozenset({"primary_condition", "bp_systolic", "bp_diastolic"})
+
+
 def _cross_field(
     cleaned: Mapping[str, Any], context: Mapping[str, Any], failed: set[str]
 ) -> list[FieldError]:
@@ -432,15 +436,16 @@ def _clean_step(
         if element_errors:
             errors.extend(element_errors)
         # Cleaned values are None when blank, so this is has_answer() for them: [] is a
-        # group without entries.
-        if value is not None and value != []:
+        # group without entries (and False or 0 are answers).
+        if value is not None and (value or type(value) is not list):
             cleaned[element.name] = value
             context[element.name] = value
         elif isinstance(element, Group) and element_errors:
             # A malformed group is not "no entries": don't also ask for the "none" box.
             context[element.name] = raw.get(element.name)
-    failed = {error.field for error in errors}
-    errors.extend(_cross_field(cleaned, context, failed))
+    if not own.isdisjoint(_CROSS_FIELDS):
+        failed = {error.field for error in errors}
+        errors.extend(_cross_field(cleaned, context, failed))
     return cleaned, errors
 
 
