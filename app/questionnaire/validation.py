@@ -133,13 +133,9 @@ class _Parser:
         """Return the cleaned value, ``None`` for a blank answer, or raise ``_Invalid``."""
         kind = item.kind
         if type(value) is str and kind == "enum" and self.strict:  # a JSON choice, as stored
-            if value not in item.choices_by_value:
-                raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
-            return value
+            return _one_of(item, value, value)
         if type(value) is int and kind == "int" and item.choices:  # a score (PHQ-9...), as stored
-            if str(value) not in item.choices_by_value:
-                raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
-            return value
+            return _one_of(item, value, str(value))
         if kind == "multi":
             return self._multi(item, value)
         if not self.strict:  # strict JSON values are taken as they are
@@ -153,7 +149,7 @@ class _Parser:
             if item.choices and item.choice(number) is None:
                 raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(number))
             return number
-        if type(value) is not str and not isinstance(value, str):
+        if not isinstance(value, str):
             if kind == "date" and not self.strict and isinstance(value, date):
                 value = value.isoformat()
             else:
@@ -174,11 +170,8 @@ class _Parser:
 
     def _text_kind(self, item: Item, value: str) -> Any:
         if item.kind == "enum":
-            if not self.strict:
-                value = value.strip()
-            if value not in item.choices_by_value:
-                raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
-            return value
+            value = value if self.strict else value.strip()
+            return _one_of(item, value, value)
         value = _clean_text(value, multiline=item.kind == "text")
         if not value:
             return None
@@ -271,6 +264,13 @@ class _Parser:
             choice = item.choice(alone)
             raise _Invalid(MSG_EXCLUSIVE, label=choice.label if choice else alone, value=alone)
         return chosen
+
+
+def _one_of(item: Item, value: Any, key: str) -> Any:
+    """``value`` if ``key``, its choice value, is one of ``item``'s choices."""
+    if key not in item.choices_by_value:
+        raise _Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
+    return value
 
 
 def _from_decimal(value: float | Decimal) -> int | float:
