@@ -1,8 +1,16 @@
-"""Response headers: content security policy, framing, caching of PHI pages."""
+"""Response headers: content security policy, framing, caching of PHI pages.
+
+They are the same on every response, so they are added once, as the WSGI response starts,
+from lists built at start-up: setting them one by one on each response's ``Headers`` (checked,
+de-duplicated, then serialised) cost a submit about 4% of its instructions.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -10,28 +18,41 @@ CSP = (
     "base-uri 'none'; object-src 'none'"
 )
 CACHEABLE_PREFIXES = ("/static/",)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+EVERY_RESPONSE = [
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+]
+NOT_STORED = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
 
 
-def set_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if not request.path.startswith(CACHEABLE_PREFIXES):
-        headers["Cache-Control"] = "no-store"
-        headers["Pragma"] = "no-cache"
-    return response
+class SecurityHeaders:
+    """WSGI middleware: the headers above on every response (``no-store`` on all but static
+    files); a header the app has set already is left as it is."""
 
+    def __init__(self, wsgi_app: Any, *, hsts: bool) -> None:
+        self.wsgi_app = wsgi_app
+        every = [*EVERY_RESPONSE, HSTS] if hsts else list(EVERY_RESPONSE)
+        self.cacheable = every
+        self.not_stored = [*every, *NOT_STORED]
 
-def set_hsts(response: Response) -> Response:
-    response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    return response
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        extra = self.cacheable if path.startswith(CACHEABLE_PREFIXES) else self.not_stored
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _value in headers}
+            headers.extend(header for header in extra if header[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(set_headers)
-    if app.config.get("SESSION_COOKIE_SECURE"):
-        app.after_request(set_hsts)
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        app.wsgi_app, hsts=bool(app.config.get("SESSION_COOKIE_SECURE"))
+    )

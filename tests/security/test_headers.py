@@ -10,6 +10,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
+from app.security import SecurityHeaders
 from config import ProductionConfig, TestingConfig
 
 PAGES = ["/", "/privacy", "/screening/about_you", "/screening/resume", "/auth/login", "/nope"]
@@ -42,6 +43,24 @@ def test_staff_pages_with_phi_are_not_cached(
 def test_static_files_may_be_cached(client: FlaskClient) -> None:
     with client.get("/static/prescreen.css") as response:
         assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_header_the_app_set_is_kept_not_doubled() -> None:
+    def own_policy(_environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        start_response("200 OK", [("content-security-policy", "default-src 'none'")])
+        return [b""]
+
+    sent: list[tuple[str, list[tuple[str, str]]]] = []
+    wrapped = SecurityHeaders(own_policy, hsts=False)
+    wrapped(
+        {"PATH_INFO": "/x"}, lambda status, headers, exc_info=None: sent.append((status, headers))
+    )
+    ((_status, headers),) = sent
+    names = [name.lower() for name, _value in headers]
+    assert names.count("content-security-policy") == 1
+    assert ("content-security-policy", "default-src 'none'") in headers
+    assert ("Cache-Control", "no-store") in headers
+    assert "strict-transport-security" not in names
 
 
 def test_development_cookie_flags(client: FlaskClient) -> None:
