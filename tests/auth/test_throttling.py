@@ -31,3 +31,17 @@ def test_the_shared_test_app_is_not_rate_limited(
     statuses = {post_form(client, "/auth/login", UNKNOWN).status_code for _ in range(12)}
 
     assert statuses == {200}
+
+
+def test_resume_code_guesses_are_limited_only_when_limits_are_on(
+    make_app: Callable[..., Flask], post_form: Callable[..., Any]
+) -> None:
+    guess = {"code": "ABCD-EFGH-JKMN"}
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    client = limited.test_client()
+    statuses = [post_form(client, "/screening/resume", guess).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+
+    unlimited = make_app(RATELIMIT_ENABLED=False).test_client()
+    statuses = [post_form(unlimited, "/screening/resume", guess).status_code for _ in range(11)]
+    assert statuses == [200] * 11
