@@ -141,6 +141,27 @@ class Step:
         """``field_names`` as a set."""
         return frozenset(self.field_names)
 
+    @cached_property
+    def runs(self) -> tuple[tuple[Condition | None, tuple[Element, ...]], ...]:
+        """The items in order, in runs of neighbours with one and the same condition.
+
+        A condition on earlier steps' answers holds or fails for its whole run (this step's
+        answers cannot change it), so validation checks it once a run: the PCL-5's twenty
+        items share one. A condition that reads this step's own answers is a run of one item.
+        """
+        runs: list[tuple[Condition | None, list[Element]]] = []
+        for element in self.items:
+            condition = element.shown_if
+            if (
+                runs
+                and runs[-1][0] == condition
+                and (condition is None or condition.fields().isdisjoint(self.field_set))
+            ):
+                runs[-1][1].append(element)
+            else:
+                runs.append((condition, [element]))
+        return tuple((condition, tuple(elements)) for condition, elements in runs)
+
     def element(self, name: str) -> Element | None:
         """The item or group called ``name`` on this step, if any."""
         return next((e for e in self.items if e.name == name), None)

@@ -423,26 +423,27 @@ def _clean_step(
     )
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
-    for element in step.items:
-        if element.shown_if is not None and not holds(element.shown_if, context):
+    for condition, elements in step.runs:
+        if condition is not None and not holds(condition, context):
             continue
-        value: Any = raw.get(element.name)
-        if isinstance(element, Group):
-            value, element_errors = _clean_group(parser, element, value)
-        elif value is None and not element.required:
-            continue  # an optional question left blank: what _clean_item would make of it
-        else:
-            value, element_errors = _clean_item(parser, element, value, element.name)
-        if element_errors:
-            errors.extend(element_errors)
-        # Cleaned values are None when blank, so this is has_answer() for them: [] is a
-        # group without entries (and False or 0 are answers).
-        if value is not None and (value or type(value) is not list):
-            cleaned[element.name] = value
-            context[element.name] = value
-        elif isinstance(element, Group) and element_errors:
-            # A malformed group is not "no entries": don't also ask for the "none" box.
-            context[element.name] = raw.get(element.name)
+        for element in elements:
+            value: Any = raw.get(element.name)
+            if isinstance(element, Group):
+                value, element_errors = _clean_group(parser, element, value)
+            elif value is None and not element.required:
+                continue  # an optional question left blank: what _clean_item would make of it
+            else:
+                value, element_errors = _clean_item(parser, element, value, element.name)
+            if element_errors:
+                errors.extend(element_errors)
+            # Cleaned values are None when blank, so this is has_answer() for them: [] is a
+            # group without entries (and False or 0 are answers).
+            if value is not None and (value or type(value) is not list):
+                cleaned[element.name] = value
+                context[element.name] = value
+            elif isinstance(element, Group) and element_errors:
+                # A malformed group is not "no entries": don't also ask for the "none" box.
+                context[element.name] = raw.get(element.name)
     if not own.isdisjoint(_CROSS_FIELDS):
         failed = {error.field for error in errors}
         errors.extend(_cross_field(cleaned, context, failed))
