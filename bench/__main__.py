@@ -1,7 +1,7 @@
 """``make bench``: measure everything, print the table, write bench/RESULTS.md.
 
-    python -m bench [--quick] [--seconds N] [--sizes 1000,10000,100000] [--only patient,scale,rules]
-                    [--no-postgres] [--samples N]
+    python -m bench [--quick] [--seconds N] [--rounds N] [--sizes 1000,10000,100000]
+                    [--only patient,scale,rules] [--no-postgres] [--samples N]
 
 Everything runs on this machine against fresh databases in bench/out/ (SQLite) and
 ``BENCH_PG_URL`` (PostgreSQL, default ``prescreen_bench`` on 127.0.0.1; never ``test``).
@@ -42,15 +42,18 @@ def load() -> str:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 s runs, 1,000 and 10,000 rows")
-    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--quick", action="store_true", help="one 3 s round, 1,000 and 10,000 rows")
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each patient figure (the median counts)"
+    )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--samples", type=int, default=100, help="requests per staff page")
     parser.add_argument("--only", default="patient,scale,rules")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
-        args.seconds, args.sizes, args.samples = 3, "1000,10000", 40
+        args.seconds, args.rounds, args.sizes, args.samples = 3, 1, "1000,10000", 40
     return args
 
 
@@ -72,7 +75,8 @@ def main(argv: list[str]) -> int:
         use_app_env(url)
         from bench import patient
 
-        rows += report.patient_rows(patient.run_all(make_app(url), url, args.seconds, log))
+        results = patient.run_all(make_app(url), url, args.seconds, args.rounds, log)
+        rows += report.patient_rows(results)
     if "scale" in only:
         from bench import plans, scale
 
@@ -137,15 +141,16 @@ def write_results(
         f"- Load average (1/5/15 min): {load_before} at the start, {load()} at the end. The "
         "machine is shared: compare figures with the ceiling measured in the same run.",
         f"- Command: `{command}`.",
-        f"- wrk runs of {args.seconds} s at 2 and 8 connections; {args.samples} requests per "
-        "staff page and size.",
+        f"- wrk runs of {args.seconds} s at 2 and 8 connections, {args.rounds} rounds of each "
+        f"patient figure (the median counts); {args.samples} requests per staff page and size.",
         "- Servers: gunicorn, 2 sync workers, defaults (no access log), `--no-control-socket`; "
         "the development config with explicit `SECRET_KEY`, `ENCRYPTION_KEYS`, "
         "`BLIND_INDEX_KEY`, `DATABASE_URL`, and `RATELIMIT_ENABLED=false` (the limits would "
         "throttle the load on purpose; production's `__Host-` secure cookie needs HTTPS). "
         "The ceiling (bench/hello.py) runs under the same command, and each app run follows a "
         "run of the ceiling at the same connections (both servers up, taking turns): its ratio "
-        "is to that ceiling.",
+        "is to that ceiling. A patient figure is the median of its rounds' ratios (all shown), "
+        "with the worst round's p99.",
         "",
         report.markdown_table(rows),
         "",

@@ -271,12 +271,14 @@ class PatientResults:
 
 
 def run_all(
-    app: Any, database_url: str, seconds: int, log: Callable[[str], None]
+    app: Any, database_url: str, seconds: int, rounds: int, log: Callable[[str], None]
 ) -> PatientResults:
-    """Each app run right after a run of the ceiling at the same connections.
+    """``rounds`` runs of each app request at each connection count, each right after a run of
+    the ceiling at the same connections.
 
     Both servers stay up (the idle one costs nothing) and take turns, so that a change in what
-    else the machine is doing moves the ceiling and the app alike.
+    else the machine is doing moves the ceiling and the app alike; the report takes the median
+    of a figure's rounds, as this shared machine's speed drifts by a fifth within minutes.
     """
     hello, app_scenarios = scenarios(app)
     titles = {s.key: s.title for s in (hello, *app_scenarios)}
@@ -291,17 +293,18 @@ def run_all(
         for scenario in app_scenarios:
             measure(scenario, server.url, 1, 8)  # warm-up, not counted
             for connections in CONNECTIONS:
-                before = measure(hello, ceiling_server.url, seconds, connections)
-                ceiling_runs.append(before)
-                run = measure(scenario, server.url, seconds, connections)
-                run.ceiling = before.load
-                check = "" if run.rows is None else f", rows {run.rows} ok={run.rows_match}"
-                log(
-                    f"  {scenario.key}, {connections} connections: {run.load.rps:,.0f} req/s "
-                    f"= {run.ratio:.1%} of {before.load.rps:,.0f}, "
-                    f"p99 {run.load.p99_ms:.1f} ms{check}"
-                )
-                runs.append(run)
+                for round_number in range(1, rounds + 1):
+                    before = measure(hello, ceiling_server.url, seconds, connections)
+                    ceiling_runs.append(before)
+                    run = measure(scenario, server.url, seconds, connections)
+                    run.ceiling = before.load
+                    check = "" if run.rows is None else f", rows {run.rows} ok={run.rows_match}"
+                    log(
+                        f"  {scenario.key}, {connections} connections, round {round_number}: "
+                        f"{run.load.rps:,.0f} req/s = {run.ratio:.1%} of {before.load.rps:,.0f}, "
+                        f"p99 {run.load.p99_ms:.1f} ms{check}"
+                    )
+                    runs.append(run)
     best: dict[int, Load] = {}
     for run in ceiling_runs:
         current = best.get(run.load.connections)
