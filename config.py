@@ -65,6 +65,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'prescreen.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     SQLITE_BUSY_SECONDS = float(_env("SQLITE_BUSY_SECONDS", "5") or 5)
+    # How often a background thread copies SQLite's write-ahead log into the database file
+    # (app/checkpoints.py); 0 leaves it to the requests, as SQLite does by default.
+    SQLITE_CHECKPOINT_SECONDS = float(_env("SQLITE_CHECKPOINT_SECONDS", "0.1") or 0)
     SECRET_KEY = _env("SECRET_KEY")
     # "id:base64(32 bytes)" entries, current key first; the blind-index key never rotates.
     ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
@@ -123,6 +126,7 @@ class TestingConfig(Config):
     BLIND_INDEX_KEY = "dGVzdGluZy1ibGluZC1pbmRleC1rZXktMzItYnl0ZXM="
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    SQLITE_CHECKPOINT_SECONDS = 0.0  # one app per test: no thread each (tests/test_checkpoints.py)
     WTF_CSRF_ENABLED = True
     ARGON2_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow
 

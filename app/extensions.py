@@ -31,6 +31,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from app import checkpoints
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -111,6 +113,8 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Raised while a background thread checkpoints (app/checkpoints.py).
+    cursor.execute(f"PRAGMA wal_autocheckpoint={int(checkpoints.autocheckpoint_pages)}")
     # The busy timeout sqlite3.connect set (the engine's ``timeout``), restored after each poll.
     record.info["busy_ms"] = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
     cursor.close()
@@ -289,6 +293,10 @@ def init_app(app: Flask) -> None:
     app.before_request(_mark_writes)
     app.teardown_request(_unmark_writes)
     db.init_app(app)
+    path = checkpoints.database_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    seconds = float(app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0)
+    if path is not None and seconds > 0:
+        checkpoints.Checkpointer.ensure(path, seconds)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     # The signed-in user is a template global, looked up only where a page uses it (staff
