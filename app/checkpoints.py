@@ -3,8 +3,8 @@
 In WAL mode every commit appends its pages to the log, and by default the commit that takes
 the log past 1,000 pages also copies the log into the database file and waits for the disk
 (a checkpoint). Under a run of submits that was one request in about sixty, and its worker
-stood still meanwhile: with the checkpoints moved off the request path, submits served 15%
-more requests a second with a lower p99 (bench/README.md).
+stood still meanwhile: with the checkpoints in a thread, gunicorn served 4-15% more submits a
+second (wrk at 8 and 2 connections), with the same p99.
 
 So each process that serves an SQLite file database runs one thread that checkpoints every
 ``SQLITE_CHECKPOINT_SECONDS`` (PASSIVE: it never waits for a reader or a writer, and several
