@@ -37,8 +37,12 @@ class SecurityHeaders:
     def __init__(self, wsgi_app: Any, *, hsts: bool) -> None:
         self.wsgi_app = wsgi_app
         every = [*EVERY_RESPONSE, HSTS] if hsts else list(EVERY_RESPONSE)
-        self.cacheable = every
-        self.not_stored = [*every, *NOT_STORED]
+        # Each header with its lower-cased name, to compare with the app's own headers.
+        self.cacheable = [(name.lower(), (name, value)) for name, value in every]
+        self.not_stored = [
+            *self.cacheable,
+            *((name.lower(), (name, value)) for name, value in NOT_STORED),
+        ]
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -46,7 +50,7 @@ class SecurityHeaders:
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _value in headers}
-            headers.extend(header for header in extra if header[0].lower() not in present)
+            headers.extend(header for lowered, header in extra if lowered not in present)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)
