@@ -13,8 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 import orjson
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask.json.tag import TaggedJSONSerializer
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from flask_babel import Babel, get_locale, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -243,7 +242,7 @@ class PlainJSONSessionSerializer:
     (by Flask's serializer) still load.
     """
 
-    _tagged = TaggedJSONSerializer()
+    _tagged = session_json_serializer  # Flask's own, for cookies written with tags
 
     def dumps(self, value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
