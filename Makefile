@@ -45,7 +45,7 @@ demo-code: setup
 
 # The job worker (alerts, emails, re-evaluation) runs beside the web server and stops with it.
 run: demo-account
-	@trap 'kill 0' INT TERM EXIT; $(FLASK) jobs worker & $(FLASK) run --host 127.0.0.1 --port 5000
+	@trap 'kill 0' INT TERM EXIT; $(FLASK) worker & $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup browsers
 	$(BIN)/pytest

@@ -76,7 +76,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
-    JOBS_URL = _env("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+    WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")

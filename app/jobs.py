@@ -1,8 +1,8 @@
 """Background jobs: a Huey queue, and the worker process that runs its tasks.
 
 Huey keeps the queue in a SQLite file beside the app's database by default (a laptop needs
-nothing installed) and in Redis when ``JOBS_URL`` is ``redis://...`` (production, several
-servers). ``flask jobs worker`` runs Huey's consumer; ``make run`` starts one beside the web
+nothing installed) and in Redis when ``WORKER_QUEUE_URL`` is ``redis://...`` (production, several
+servers). ``flask worker`` runs Huey's consumer; ``make run`` starts one beside the web
 server and production runs it as a process of its own. In tests the queue runs each task at
 once, in the caller (Huey's documented ``immediate`` mode), unless a test starts a real worker.
 
@@ -30,17 +30,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def make_huey(url: str) -> Huey:
-    """The queue named by a ``JOBS_URL``: ``sqlite:///path``, ``redis://...`` or ``memory://``."""
+    """The queue named by a ``WORKER_QUEUE_URL``: ``sqlite:///path``, ``redis://...`` or ``memory://``."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("prescreen", url=url)
     if url.startswith("sqlite:///"):
         return SqliteHuey("prescreen", filename=url.removeprefix("sqlite:///"))
     if url == "memory://":
         return MemoryHuey("prescreen")
-    raise RuntimeError(f"JOBS_URL must start with sqlite:///, redis:// or memory://, not {url!r}")
+    raise RuntimeError(
+        f"WORKER_QUEUE_URL must start with sqlite:///, redis:// or memory://, not {url!r}"
+    )
 
 
-huey = make_huey(str(config_for().JOBS_URL))
+huey = make_huey(str(config_for().WORKER_QUEUE_URL))
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""The job queue: a real `flask jobs worker` process takes tasks from the queue a web app fills."""
+"""The job queue: a real `flask worker` process takes tasks from the queue a web app fills."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ pytestmark = pytest.mark.slow
 
 
 def start_worker(jobs_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = server_env(f"sqlite:///{tmp_path / 'app.db'}", JOBS_URL=jobs_url)
+    env = server_env(f"sqlite:///{tmp_path / 'app.db'}", WORKER_QUEUE_URL=jobs_url)
     with (tmp_path / "worker.log").open("wb") as log:
         return subprocess.Popen(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "--app", "run", "jobs", "worker", "--workers", "1"],
+            [str(BIN / "flask"), "--app", "run", "worker", "--workers", "1"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -44,7 +44,7 @@ def test_a_worker_process_runs_queued_tasks_and_says_it_is_alive(
     subprocess.run(  # noqa: S603 - our own venv's python
         [str(BIN / "python"), "-c", "from app import jobs; jobs.echo('hello')"],
         cwd=ROOT,
-        env=server_env(f"sqlite:///{tmp_path / 'app.db'}", JOBS_URL=url),
+        env=server_env(f"sqlite:///{tmp_path / 'app.db'}", WORKER_QUEUE_URL=url),
         check=True,
     )
     assert huey.pending_count() == 1
@@ -66,7 +66,7 @@ def test_a_worker_process_runs_queued_tasks_and_says_it_is_alive(
 def test_the_queue_url_picks_the_storage() -> None:
     assert type(jobs.make_huey("memory://")).__name__ == "MemoryHuey"
     assert type(jobs.make_huey("redis://127.0.0.1:6379/9")).__name__ == "RedisHuey"
-    with pytest.raises(RuntimeError, match="JOBS_URL"):
+    with pytest.raises(RuntimeError, match="WORKER_QUEUE_URL"):
         jobs.make_huey("ftp://nowhere")
 
 
