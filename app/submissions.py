@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,19 +42,55 @@ def normalise_phone(phone: str | None) -> str:
     return re.sub(r"\D", "", phone or "")
 
 
+# A name is found by any of its words' first three letters or more (a word longer than this is
+# stored and searched by its first PREFIX_MAX letters); shorter words only whole.
+PREFIX_MIN = 3
+PREFIX_MAX = 12
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as names are stored and searched: "Núñez" -> "nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def name_tokens(text: str) -> list[str]:
-    return [token for token in re.split(r"[\s,]+", text.strip().lower()) if token]
+    """The folded words of a name ("Jean-Luc O'Brien" -> jean, luc, o, brien)."""
+    return [token for token in re.split(r"[\W_]+", fold(text)) if token]
+
+
+def word_prefixes(word: str) -> list[str]:
+    """What a name's word is stored as: every prefix a search may type (the word itself too)."""
+    word = word[:PREFIX_MAX]
+    if len(word) <= PREFIX_MIN:
+        return [word]
+    return [word[:length] for length in range(PREFIX_MIN, len(word) + 1)]
+
+
+def phone_key(digits: str) -> str:
+    """What a phone number is matched by in full: its last ten digits, so a number typed with
+    or without its country code ("+1 555 555 0142", "555-555-0142") is the same number."""
+    return digits[-10:]
+
+
+def phone_term(digits: str) -> str:
+    """The search term of a phone number's last four digits (its own kind of term)."""
+    return crypto.keyring().blind_index(f"tel:{digits[-4:]}") if len(digits) >= 4 else ""
 
 
 def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Blind indexes of what staff search by: the email, the phone digits and, as one row
-    each, the name's words."""
+    each, the prefixes of the name's words and the phone's last four digits."""
     index = crypto.keyring().blind_index
     name = f"{answers.get('first_name', '')} {answers.get('last_name', '')}"
+    phone = normalise_phone(answers.get("phone"))
+    terms = name_terms(name, words=7)
+    if len(phone) >= 4:
+        terms.append(phone_term(phone))
     return {
         "search_email": index(str(answers.get("email", "")).strip().lower()),
-        "search_phone": index(normalise_phone(answers.get("phone"))),
-        "new_search_terms": tuple(name_terms(name, words=7)),
+        "search_phone": index(phone_key(phone)),
+        "new_search_terms": tuple(terms),
     }
 
 
@@ -81,10 +118,18 @@ def store_search_terms(_mapper: Any, connection: Connection, submission: Submiss
 
 
 def name_terms(text: str, words: int | None = None) -> list[str]:
-    """The blind indexes of the distinct words of ``text`` (of its first ``words`` words), in
-    order: what a name search looks up and what a submission's name is stored as."""
+    """The blind indexes a name is stored as: each prefix of its distinct words (of its first
+    ``words`` words), in order."""
     index = crypto.keyring().blind_index
-    return list(dict.fromkeys(index(word) for word in name_tokens(text)[:words]))
+    prefixes = (prefix for token in name_tokens(text)[:words] for prefix in word_prefixes(token))
+    return list(dict.fromkeys(index(prefix) for prefix in prefixes))
+
+
+def query_terms(text: str) -> list[str]:
+    """The blind indexes a name search looks up: one per word typed (at most PREFIX_MAX
+    letters of it), so "riv" finds Rivera and "nunez" finds Núñez."""
+    index = crypto.keyring().blind_index
+    return list(dict.fromkeys(index(token[:PREFIX_MAX]) for token in name_tokens(text)))
 
 
 def every_term(terms: list[str]) -> list[ColumnElement[bool]]:
@@ -108,16 +153,18 @@ def with_every_term(terms: list[str]) -> Select[tuple[int]]:
 
 
 def search_condition(query: str) -> ColumnElement[bool]:
-    """Submissions whose name words include every word of ``query``, or whose email or phone
-    is ``query`` (compared through the blind indexes, so the database never sees it in clear).
-    """
+    """Submissions whose name has a word starting with each word of ``query``, or whose email
+    is ``query``, or whose phone number is ``query`` or ends with its four digits (compared
+    through the blind indexes, so the database never sees any of it in clear)."""
     index = crypto.keyring().blind_index
     text = query.strip().lower()
     conditions = [Submission.search_email == index(text)]
     digits = normalise_phone(text)
     if len(digits) >= 7:
-        conditions.append(Submission.search_phone == index(digits))
-    terms = name_terms(text)
+        conditions.append(Submission.search_phone == index(phone_key(digits)))
+    elif len(digits) == 4 and not re.search(r"[^\d\s()+./-]", text):
+        conditions.append(Submission.id.in_(with_every_term([phone_term(digits)])))
+    terms = query_terms(text)
     if terms:
         conditions.append(Submission.id.in_(with_every_term(terms)))
     return or_(*conditions)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     extract,
     func,
     literal_column,
+    or_,
     select,
     union,
 )
@@ -290,7 +291,8 @@ def record_evaluation(
 
 # -- the queue -------------------------------------------------------------------------------
 
-REFERENCE_RE = re.compile(r"^PS-?([0-9A-Z]{4})-?([0-9A-Z]{4})$", re.IGNORECASE)
+# A reference as people type it: with or without "PS-", any case, with or without its hyphens.
+REFERENCE_RE = re.compile(r"^(?:PS-?)?([0-9A-Z]{4})-?([0-9A-Z]{4})$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^[\d\s()+./-]+$")
 # What people type for Crockford base32 look-alikes.
 CROCKFORD_FIX = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -360,7 +362,13 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
         )
         assert match is not None  # noqa: S101 - search_kind matched it
         first, second = (part.upper().translate(CROCKFORD_FIX) for part in match.groups())
-        return Submission.reference == f"PS-{first}-{second}"
+        by_reference = Submission.reference == f"PS-{first}-{second}"
+        if q.replace("-", "").isalpha():  # letters alone: a name too ("Anderson", "jose-luis")
+            return or_(
+                by_reference,
+                searched_id.in_(submissions.with_every_term(name_only_terms(q, kind="name"))),
+            )
+        return by_reference
     # Names, emails and phones are stored only as blind indexes (app/crypto.py).
     terms = name_only_terms(q)
     if terms:
@@ -368,12 +376,12 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
     return _each_by_its_index(submissions.search_condition(q))
 
 
-def name_only_terms(q: str) -> list[str]:
+def name_only_terms(q: str, kind: str | None = None) -> list[str]:
     """The name terms of a search that can only match names (no "@", too few digits for a
-    phone number), else an empty list."""
-    if search_kind(q) != "name" or len(normalise_phone(q)) >= 7:
+    phone number, not a reference), else an empty list."""
+    if (kind or search_kind(q)) != "name" or len(normalise_phone(q)) >= 7:
         return []
-    return submissions.name_terms(q)
+    return submissions.query_terms(q)
 
 
 def _each_by_its_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
