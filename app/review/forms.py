@@ -19,7 +19,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.models import STATUSES
 from app.review.labels import EVALUATION_LABELS, OUTCOME_LABELS, STATUS_LABELS
@@ -71,8 +78,31 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
+# Moves that need a reason (app/review/services.py NEEDS_REASON).
+REASON_NEEDED = ("declined",)
+REASON_MESSAGE = _l("Give the reason for declining: it is kept as a note.")
+
+
+def _reason_for(status_field: str) -> Any:
+    """A validator: the field is required when the form's ``status_field`` needs a reason."""
+
+    def check(form: FlaskForm, field: Any) -> None:
+        if form[status_field].data in REASON_NEEDED and not (field.data or "").strip():
+            raise ValidationError(str(REASON_MESSAGE))
+
+    return check
+
+
 class StatusForm(VersionedForm):
     status = SelectField(_l("New status"), choices=[], validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Needed when declining; kept as a note."),
+        validators=[
+            _reason_for("status"),
+            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
+        ],
+    )
 
     def set_choices(self, allowed: tuple[str, ...]) -> None:
         self.status.choices = _choices({s: STATUS_LABELS[s] for s in allowed})
@@ -104,13 +134,24 @@ class EvaluationForm(VersionedForm):
         choices=_choices(EVALUATION_LABELS),
         validators=[InputRequired(_l("Choose a decision."))],
     )
+    then_status = SelectField(
+        _l("Then move the case to"),
+        description=_l("Saved with the decision, in one step."),
+        choices=[],
+        default="",
+    )
     note = TextAreaField(
-        _l("Note (optional)"),
+        _l("Note (optional; the reason when declining)"),
         validators=[
-            Optional(),
+            _reason_for("then_status"),
             Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
         ],
     )
+
+    def set_choices(self, allowed: tuple[str, ...]) -> None:
+        self.then_status.choices = _choices(
+            {"": _l("Leave the status as it is"), **{s: STATUS_LABELS[s] for s in allowed}}
+        )
 
 
 class AuditFilterForm(GetForm):

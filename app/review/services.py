@@ -59,15 +59,28 @@ from app.submissions import normalise_phone
 
 # -- workflow (SPEC §2) ---------------------------------------------------------------------
 
+# The moves coordinators make (docs/SPEC.md §2 has the table): a new case can go straight to
+# its outcome; a scheduled evaluation can still need information or end in a decline.
 TRANSITIONS: Mapping[str, tuple[str, ...]] = {
-    "new": ("in_review",),
+    "new": (
+        "in_review",
+        "evaluation_scheduled",
+        "needs_more_info",
+        "declined",
+        "referred_elsewhere",
+    ),
     "in_review": ("evaluation_scheduled", "needs_more_info", "declined", "referred_elsewhere"),
-    "evaluation_scheduled": ("closed",),
-    "needs_more_info": ("in_review", "closed"),
+    "evaluation_scheduled": ("needs_more_info", "declined", "closed"),
+    "needs_more_info": ("in_review", "evaluation_scheduled", "declined", "closed"),
     "declined": ("closed",),
     "referred_elsewhere": ("closed",),
     "closed": (),
 }
+NEEDS_REASON = frozenset({"declined"})
+"""Moves that need a reason, kept as a note on the submission."""
+OPEN_STATUSES = ("new", "in_review", "needs_more_info")
+"""The cases waiting for someone at the clinic: what "Next case" goes to."""
+NEXT_CASE_WINDOW = 200
 ADMIN_REOPEN = ("closed", "in_review")
 """Only an admin may reopen a closed submission (back to in_review)."""
 
@@ -198,10 +211,23 @@ def _event(submission: Submission, actor: StaffUser | None, kind: str, **detail:
 
 
 def change_status(
-    submission: Submission, new_status: str, expected_version: int, actor: StaffUser
+    submission: Submission,
+    new_status: str,
+    expected_version: int,
+    actor: StaffUser,
+    reason: str | None = None,
 ) -> None:
     """Move a submission along the workflow; refuses transitions SPEC §2 does not allow."""
     check_version(submission, expected_version)
+    now = _touch(submission)
+    old_status = _move(submission, new_status, actor)
+    note_id = _reason_note(submission, new_status, reason, actor, now)
+    _moved(submission, actor, old_status, note_id)
+    _commit_change(submission.id)
+
+
+def _move(submission: Submission, new_status: str, actor: StaffUser) -> str:
+    """Set the new status if the workflow allows it; the old one is returned."""
     old_status = submission.status
     if new_status not in allowed_transitions(old_status, actor):
         raise WorkflowError(
@@ -211,11 +237,31 @@ def change_status(
                 new=label(STATUS_LABELS, new_status),
             )
         )
-    _touch(submission)
     submission.status = new_status
-    _event(submission, actor, "status_changed", old=old_status, new=new_status)
-    audit.record("change_status", submission, old=old_status, new=new_status)
-    _commit_change(submission.id)
+    return old_status
+
+
+def _moved(submission: Submission, actor: StaffUser, old: str, note_id: int | None) -> None:
+    """The timeline entry and audit of a status change (with its reason's note, if any)."""
+    detail: dict[str, Any] = {"old": old, "new": submission.status}
+    if note_id is not None:
+        detail["note_id"] = note_id
+    _event(submission, actor, "status_changed", **detail)
+    audit.record("change_status", submission, **detail)
+
+
+def _reason_note(
+    submission: Submission, new_status: str, reason: str | None, actor: StaffUser, now: Any
+) -> int | None:
+    """The reason for a move as a note (its id), required where NEEDS_REASON says so."""
+    if not (reason and reason.strip()):
+        if new_status in NEEDS_REASON:
+            raise WorkflowError(gettext("Give the reason for declining: it is kept as a note."))
+        return None
+    note = Note(submission=submission, author_id=actor.id, body=reason.strip(), created_at=now)
+    db.session.add(note)
+    db.session.flush()
+    return note.id
 
 
 def assignable_staff() -> list[tuple[int, str]]:
@@ -267,26 +313,39 @@ def record_evaluation(
     note_body: str | None,
     expected_version: int,
     actor: StaffUser,
+    then_status: str | None = None,
 ) -> None:
-    """A clinician's evaluation decision (clinicians and admins only), with an optional note."""
+    """A clinician's evaluation decision (clinicians and admins only), with an optional note,
+    and, in the same change, the status it leads to (the note is then the reason too)."""
     if not actor.has_role("clinician"):
         abort(403)
     if decision not in EVALUATION_DECISIONS:
         raise WorkflowError(gettext("Choose a decision."))
     check_version(submission, expected_version)
     now = _touch(submission)
-    note_id = None
-    if note_body and note_body.strip():
-        note = Note(submission=submission, author_id=actor.id, body=note_body.strip())
-        note.created_at = now
-        db.session.add(note)
-        db.session.flush()
-        note_id = note.id
     old = submission.evaluation_decision
     submission.evaluation_decision = decision
+    old_status = _move(submission, then_status, actor) if then_status else None
+    note_id = _reason_note(submission, then_status or "", note_body, actor, now)
     _event(submission, actor, "evaluation", old=old, new=decision, note_id=note_id)
     audit.record("record_evaluation", submission, old=old, new=decision, note_id=note_id)
+    if old_status is not None:
+        _moved(submission, actor, old_status, note_id)
     _commit_change(submission.id)
+
+
+def next_case(filters: QueueFilters, user: StaffUser, after_id: int) -> int | None:
+    """The open case to work after ``after_id`` in a queue view: the one after it in the view's
+    order, or the view's first when it has left the view (its status changed, say)."""
+    ids = db.session.scalars(
+        in_queue_order(select(Submission.id), filters, user.id)
+        .where(Submission.status.in_(OPEN_STATUSES))
+        .limit(NEXT_CASE_WINDOW)
+    ).all()
+    if after_id in ids:
+        position = ids.index(after_id)
+        return ids[position + 1] if position + 1 < len(ids) else None
+    return ids[0] if ids else None
 
 
 # -- the queue -------------------------------------------------------------------------------
@@ -760,7 +819,7 @@ def _describe(
             "Status changed from “%(old)s” to “%(new)s”",
             old=label(STATUS_LABELS, d.get("old")),
             new=label(STATUS_LABELS, d.get("new")),
-        ), None
+        ), notes.get(d["note_id"]) if d.get("note_id") else None
     if event.kind == "assigned":
         if d.get("new") is None:
             return gettext("Unassigned"), None

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import (
     Response,
@@ -21,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_timezone, gettext
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from app.auth import role_required, staff_required
 from app.extensions import db
@@ -148,6 +150,7 @@ def _forms(page: services.SubmissionPage, **bound: Any) -> dict[str, Any]:
         "evaluation_form": bound.get("evaluation_form") or forms.EvaluationForm(formdata=None),
     }
     built["status_form"].set_choices(page.allowed_statuses)
+    built["evaluation_form"].set_choices(page.allowed_statuses)
     built["assign_form"].set_choices(page.staff)
     if "assign_form" not in bound:
         current = page.submission.assigned_to_id
@@ -167,6 +170,7 @@ def _render_submission(
             page=page,
             submission=page.submission,
             problem=problem,
+            view=_view(),
             **_forms(page, **bound),
         ),
         status,
@@ -194,7 +198,7 @@ def _apply(
     except services.ConflictError as error:
         db.session.rollback()
         return _render_submission(submission_id, 409, problem=str(error), **{form_name: form})
-    if form_name == "status_form":
+    if form_name in ("status_form", "evaluation_form"):
         form.set_choices(services.allowed_transitions(target.status, _me()))  # type: ignore[attr-defined]
     elif form_name == "assign_form":
         form.set_choices(services.assignable_staff())  # type: ignore[attr-defined]
@@ -209,7 +213,31 @@ def _apply(
             submission_id, error.status_code, problem=str(error), **{form_name: form}
         )
     flash(message, "success")
-    return redirect(url_for(".submission", submission_id=submission_id))
+    return redirect(url_for(".submission", submission_id=submission_id, view=_view()))
+
+
+def _view() -> str | None:
+    """The queue view a submission was opened from (its query string), carried through the
+    page's actions so "Next case" continues in it; None when opened from elsewhere."""
+    view = request.args.get("view")
+    return view if view and len(view) <= 1000 else None
+
+
+@bp.get("/next")
+@staff_required
+def next_case() -> ResponseReturnValue:
+    """The next open case of the queue view given in ``view`` after the case ``after``."""
+    view = _view() or ""
+    form = forms.QueueFilterForm(formdata=MultiDict(parse_qsl(view)))
+    if not form.validate():
+        for name in form.errors:
+            form[name].data = None
+    after = request.args.get("after", type=int) or 0
+    found = services.next_case(services.QueueFilters.from_form(form.data), _me(), after)
+    if found is None:
+        flash(gettext("No more open cases in this view."), "info")
+        return redirect(url_for(".queue") + (f"?{view}" if view else ""))
+    return redirect(url_for(".submission", submission_id=found, view=view or None))
 
 
 @bp.post("/submissions/<int:submission_id>/status")
@@ -218,7 +246,7 @@ def change_status(submission_id: int) -> ResponseReturnValue:
     form = forms.StatusForm()
 
     def change(target: Any, version: int) -> str:
-        services.change_status(target, form.status.data, version, _me())
+        services.change_status(target, form.status.data, version, _me(), form.reason.data)
         return gettext(
             "Status changed to “%(status)s”.", status=label(STATUS_LABELS, form.status.data)
         )
@@ -258,7 +286,15 @@ def record_evaluation(submission_id: int) -> ResponseReturnValue:
     form = forms.EvaluationForm()
 
     def change(target: Any, version: int) -> str:
-        services.record_evaluation(target, form.decision.data, form.note.data, version, _me())
+        then = form.then_status.data or None
+        services.record_evaluation(
+            target, form.decision.data, form.note.data, version, _me(), then_status=then
+        )
+        if then:
+            return gettext(
+                "Evaluation decision recorded; status changed to “%(status)s”.",
+                status=label(STATUS_LABELS, then),
+            )
         return gettext("Evaluation decision recorded.")
 
     return _apply(submission_id, "evaluation_form", form, change)

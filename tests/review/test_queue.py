@@ -17,7 +17,7 @@ from app.models import Draft, StaffUser, Submission, utcnow
 from tests.rules.builders import baseline, phq9_total
 from tests.rules.examples import AS_OF, EXAMPLES, QUEUE_ORDER
 
-REFERENCE_RE = re.compile(r'class="reference" href="/review/submissions/(\d+)"')
+REFERENCE_RE = re.compile(r'class="reference" href="/review/submissions/(\d+)[?"]')
 
 URGENT = {**phq9_total(17, item9=1), "asq_thoughts_now": "no"}
 PREGNANT = {"pregnancy_applicable": "yes", "pregnant_now": "yes", "breastfeeding": "no"}

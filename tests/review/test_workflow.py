@@ -16,17 +16,26 @@ from app.models import STATUSES, Note, StaffUser, Submission, TimelineEvent
 from app.review import services
 from tests.review.helpers import form_fields
 
+# The transition table of docs/SPEC.md §2, written out again so a change to it is noticed.
 ALLOWED = {
     ("new", "in_review"),
+    ("new", "evaluation_scheduled"),
+    ("new", "needs_more_info"),
+    ("new", "declined"),
+    ("new", "referred_elsewhere"),
     ("in_review", "evaluation_scheduled"),
     ("in_review", "needs_more_info"),
     ("in_review", "declined"),
     ("in_review", "referred_elsewhere"),
+    ("evaluation_scheduled", "needs_more_info"),
+    ("evaluation_scheduled", "declined"),
     ("evaluation_scheduled", "closed"),
+    ("needs_more_info", "in_review"),
+    ("needs_more_info", "evaluation_scheduled"),
+    ("needs_more_info", "declined"),
     ("needs_more_info", "closed"),
     ("declined", "closed"),
     ("referred_elsewhere", "closed"),
-    ("needs_more_info", "in_review"),
 }
 REFUSED = sorted(
     (old, new) for old in STATUSES for new in STATUSES if old != new and (old, new) not in ALLOWED
@@ -77,7 +86,8 @@ def test_allowed_transitions(
 ) -> None:
     user = login(client)
     submission = make_submission(status=old)
-    response = post(client, submission.id, "status", {"status": new})
+    reason = {"reason": "Outside our area."} if new in services.NEEDS_REASON else {}
+    response = post(client, submission.id, "status", {"status": new, **reason})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/review/submissions/{submission.id}"
     stored = fetch(submission.id)
@@ -85,7 +95,9 @@ def test_allowed_transitions(
     assert stored.version == submission.version + 1
     assert stored.first_action_at is not None
     kind, detail = events(app, submission.id)[-1]
-    assert (kind, detail) == ("status_changed", {"old": old, "new": new})
+    assert kind == "status_changed"
+    assert {k: detail[k] for k in ("old", "new")} == {"old": old, "new": new}
+    assert ("note_id" in detail) == bool(reason)
     followed = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Status changed to" in followed
     assert user.email in followed  # the timeline says who
@@ -125,7 +137,158 @@ def test_the_service_refuses_invalid_transitions_too(
         target = db.session.get(Submission, submission.id)
         actor = db.session.get(StaffUser, staff.id)
         with pytest.raises(services.WorkflowError):
-            services.change_status(target, new, 1, actor)
+            services.change_status(target, new, 1, actor, reason="A reason.")
+
+
+def test_declining_needs_a_reason_next_to_its_field(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    login(client)
+    submission = make_submission(status="new")
+    response = post(client, submission.id, "status", {"status": "declined", "reason": "  "})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("Give the reason for declining") == 2  # in the summary and by the field
+    assert 'href="#reason"' in html
+    assert fetch(submission.id).status == "new"
+
+
+def test_a_decline_keeps_its_reason_as_a_note(
+    app: Flask,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    login(client)
+    submission = make_submission(status="new")
+    response = post(
+        client, submission.id, "status", {"status": "declined", "reason": "Lives abroad."}
+    )
+    assert response.status_code == 302
+    assert fetch(submission.id).status == "declined"
+    kind, detail = events(app, submission.id)[-1]
+    assert kind == "status_changed"
+    assert detail["note_id"] is not None
+    assert "Lives abroad." in page(client, submission.id)
+
+
+def test_the_evaluation_decision_moves_the_status_in_the_same_change(
+    app: Flask,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    login(client, role="clinician")
+    submission = make_submission(status="new")
+    response = post(
+        client,
+        submission.id,
+        "evaluation",
+        {"decision": "proceed_to_evaluation", "then_status": "evaluation_scheduled"},
+    )
+    assert response.status_code == 302
+    stored = fetch(submission.id)
+    assert (stored.evaluation_decision, stored.status) == (
+        "proceed_to_evaluation",
+        "evaluation_scheduled",
+    )
+    assert stored.version == submission.version + 1  # one change, one version
+    kinds = [kind for kind, _ in events(app, submission.id)]
+    assert kinds[-2:] == ["evaluation", "status_changed"]
+    assert "status changed to “Evaluation scheduled”" in page(client, submission.id)
+
+
+def test_an_evaluation_that_declines_needs_its_note_as_the_reason(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    login(client, role="clinician")
+    submission = make_submission(status="in_review")
+    refused = post(
+        client, submission.id, "evaluation", {"decision": "not_suitable", "then_status": "declined"}
+    )
+    assert refused.status_code == 400
+    assert "Give the reason for declining" in refused.get_data(as_text=True)
+    assert (fetch(submission.id).evaluation_decision, fetch(submission.id).status) == (
+        None,
+        "in_review",
+    )
+    accepted = post(
+        client,
+        submission.id,
+        "evaluation",
+        {"decision": "not_suitable", "then_status": "declined", "note": "Psychosis history."},
+    )
+    assert accepted.status_code == 302
+    assert fetch(submission.id).status == "declined"
+
+
+def test_an_evaluation_cannot_make_an_impossible_move(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    login(client, role="clinician")
+    submission = make_submission(status="in_review")
+    response = post(
+        client,
+        submission.id,
+        "evaluation",
+        {"decision": "proceed_to_evaluation", "then_status": "closed"},
+    )
+    assert response.status_code == 400
+    assert fetch(submission.id).evaluation_decision is None
+
+
+def test_next_case_goes_through_the_open_cases_of_the_same_view(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+) -> None:
+    login(client)
+    first = make_submission(status="new", outcome="likely_candidate", priority=500)
+    second = make_submission(status="in_review", outcome="likely_candidate", priority=400)
+    make_submission(status="closed", outcome="likely_candidate", priority=450)
+    other_view = make_submission(status="new", outcome="needs_clinician_review", priority=900)
+    view = "outcome=likely_candidate"
+    queue = client.get(f"/review/?{view}").get_data(as_text=True)
+    assert f"/review/submissions/{first.id}?view=outcome%3Dlikely_candidate" in queue
+    found = client.get(f"/review/next?after={first.id}&view=outcome%3Dlikely_candidate")
+    assert (
+        found.headers["Location"]
+        == f"/review/submissions/{second.id}?view=outcome%3Dlikely_candidate"
+    )
+    # Opened from elsewhere (or the case left the view): the view's first open case.
+    start = client.get("/review/next?after=0&view=outcome%3Dlikely_candidate")
+    assert (
+        start.headers["Location"]
+        == f"/review/submissions/{first.id}?view=outcome%3Dlikely_candidate"
+    )
+    # An action keeps the view, so "Next case" still knows it.
+    response = post(
+        client, first.id, "status?view=outcome%3Dlikely_candidate", {"status": "in_review"}
+    )
+    assert response.headers["Location"].endswith("?view=outcome%3Dlikely_candidate")
+    # After the view's last open case: back to the view, with a message.
+    ended = client.get(f"/review/next?after={second.id}&view=outcome%3Dlikely_candidate")
+    assert ended.headers["Location"] == "/review/?outcome=likely_candidate"
+    assert "No more open cases in this view." in client.get(ended.headers["Location"]).get_data(
+        as_text=True
+    )
+    # Without a view: the whole queue's open cases, in its order.
+    everything = client.get("/review/next?after=0")
+    assert everything.headers["Location"] == f"/review/submissions/{other_view.id}"
+    assert client.get(f"/review/next?after={other_view.id}").headers["Location"] == (
+        f"/review/submissions/{first.id}"
+    )
 
 
 def test_the_status_form_offers_only_allowed_next_statuses(
@@ -176,7 +339,9 @@ def test_concurrent_edit_the_second_is_told_and_nothing_is_overwritten(
     first_page = page(first, submission.id)
     second_page = page(second, submission.id)
 
-    done = post(first, submission.id, "status", {"status": "declined"}, first_page)
+    done = post(
+        first, submission.id, "status", {"status": "declined", "reason": "Moved away."}, first_page
+    )
     assert done.status_code == 302
     late = post(second, submission.id, "status", {"status": "evaluation_scheduled"}, second_page)
 
