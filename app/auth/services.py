@@ -240,6 +240,18 @@ def expiry_reason(now: float | None = None) -> str | None:
     return None
 
 
+def seconds_left(now: float | None = None) -> int:
+    """Seconds until the signed-in session ends, idle or absolute, whichever comes first
+    (0 when it is already past a limit)."""
+    now = clock() if now is None else now
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int | float) or not isinstance(seen_at, int | float):
+        return 0
+    idle_end = seen_at + clinic.current().staff_idle_minutes * 60
+    lifetime_end = login_at + current_app.config["STAFF_SESSION_HOURS"] * 3600
+    return max(0, int(min(idle_end, lifetime_end) - now))
+
+
 def touch_session() -> None:
     session[SEEN_AT] = clock()
 

@@ -15,7 +15,8 @@ from app.models import StaffUser
 
 login_manager.login_message = _l("Please sign in to open this page.")
 login_manager.login_message_category = "info"
-NO_LIMIT_CHECK = frozenset({"static", "auth.logout"})  # signing out ends the session anyway
+# Signing out ends the session anyway; asking how long it has left must not lengthen it.
+NO_LIMIT_CHECK = frozenset({"static", "auth.logout", "auth.session_status"})
 
 
 @login_manager.user_loader

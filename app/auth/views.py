@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +27,11 @@ ROLE_LABELS = {
     "clinician": _l("Clinician"),
     "admin": _l("Administrator"),
 }
+
+
+@bp.app_context_processor
+def idle_warning() -> dict[str, Any]:
+    return {"idle_seconds_left": services.seconds_left}
 
 
 @bp.app_context_processor
@@ -87,6 +92,26 @@ def logout() -> ResponseReturnValue:
     else:
         services.drop_session()
     return redirect(url_for(".login"))
+
+
+@bp.get("/session")
+def session_status() -> ResponseReturnValue:
+    """How long the signed-in session has left (for the idle warning); never lengthens it."""
+    signed_in = bool(current_user.is_authenticated)
+    left = services.seconds_left() if signed_in else 0
+    response = jsonify(signed_in=signed_in, seconds_left=left)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/keep-alive")
+@staff_required
+def keep_alive() -> ResponseReturnValue:
+    """ "Stay signed in": any signed-in request restarts the idle clock; this one does nothing
+    else. Without JavaScript the form posts here and comes back to the page."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(seconds_left=services.seconds_left())
+    return redirect(safe_next(request.form.get("next"), url_for("review.queue")))
 
 
 @bp.route("/account", methods=["GET", "POST"])

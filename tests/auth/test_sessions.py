@@ -12,6 +12,7 @@ from app.auth import services
 from app.extensions import db
 from app.models import StaffUser
 from tests.auth.conftest import FakeClock
+from tests.conftest import csrf_token
 from tests.staff_fixtures import STAFF_PASSWORD
 
 NEW_PASSWORD = "lantern-orchard-violet-93"
@@ -182,3 +183,52 @@ def test_a_stale_session_version_is_not_loaded(
     assert not signed_in(client)
     with client.session_transaction() as session:
         assert "_user_id" not in session
+
+
+def test_asking_how_long_is_left_does_not_lengthen_the_session(
+    client: FlaskClient, login: Callable[..., StaffUser], clock: FakeClock
+) -> None:
+    login(client)
+    assert client.get("/auth/session").get_json() == {"signed_in": True, "seconds_left": 900}
+    clock.advance(minutes=10)
+    status = client.get("/auth/session")
+    assert status.get_json() == {"signed_in": True, "seconds_left": 300}
+    assert status.headers["Cache-Control"] == "no-store"
+    clock.advance(minutes=5, seconds=1)
+    assert client.get("/auth/session").get_json()["seconds_left"] == 0
+    assert not signed_in(client)  # the status checks above did not keep it alive
+    assert client.get("/auth/session").get_json() == {"signed_in": False, "seconds_left": 0}
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_stay_signed_in_restarts_the_idle_clock(
+    client: FlaskClient, login: Callable[..., StaffUser], clock: FakeClock, javascript: bool
+) -> None:
+    login(client)
+    token = csrf_token(client.get("/review/").get_data(as_text=True))
+    clock.advance(minutes=14)
+    assert client.get("/auth/session").get_json()["seconds_left"] == 60
+    data = {"csrf_token": token, "next": "/review/?status=new"}
+    if javascript:
+        response = client.post(
+            "/auth/keep-alive", data=data, headers={"Accept": "application/json"}
+        )
+        assert response.get_json() == {"seconds_left": 900}
+    else:  # the form posts and comes back to the page it was on
+        response = client.post("/auth/keep-alive", data=data)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/review/?status=new"
+    assert client.get("/auth/session").get_json()["seconds_left"] == 900
+    clock.advance(minutes=14)
+    assert signed_in(client)
+
+
+def test_staff_pages_carry_the_idle_warning_and_patient_pages_do_not(
+    client: FlaskClient, login: Callable[..., StaffUser], clock: FakeClock
+) -> None:
+    assert 'id="idle-warning"' not in client.get("/").get_data(as_text=True)
+    login(client)
+    page = client.get("/review/").get_data(as_text=True)
+    assert 'id="idle-warning"' in page
+    assert 'data-seconds-left="900"' in page
+    assert "staff.js" in page
