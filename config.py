@@ -73,6 +73,14 @@ class Config:
     ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
     BLIND_INDEX_KEY = _env("BLIND_INDEX_KEY")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # The address patients and staff use, the base of every absolute link (FHIR canonical
+    # URLs, e-mails); never taken from the request's Host. Production needs an https one.
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Addresses or networks, comma-separated, that may read /metrics (404 for anyone else).
+    METRICS_ALLOWED_IPS = _env("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+    # prometheus_client's multiprocess mode (several gunicorn workers): an empty directory,
+    # the same for every worker, emptied before each start. prometheus_client reads it too.
+    PROMETHEUS_MULTIPROC_DIR = _env("PROMETHEUS_MULTIPROC_DIR")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 

@@ -174,7 +174,9 @@ def complete_login(user: StaffUser) -> None:
     _clear_session()
     twofactor.clear_pending()
     login_user(user)
-    session.permanent = True
+    # A browser-session cookie (no Expires): it ends with the browser, and on the server at
+    # the idle and absolute limits. Only patients' cookies last (their draft's expiry).
+    session.permanent = False
     session[LOGIN_AT] = session[SEEN_AT] = clock()
     user.failed_logins = 0
     user.locked_until = None
@@ -242,6 +244,7 @@ def expiry_reason(now: float | None = None) -> str | None:
 
 def touch_session() -> None:
     session[SEEN_AT] = clock()
+    session.permanent = False  # stays a browser-session cookie, even after a patient page
 
 
 def expire_session(user: StaffUser, reason: str) -> None:
