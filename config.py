@@ -75,7 +75,7 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     # The address patients and staff use, the base of every absolute link (FHIR canonical
     # URLs, e-mails); never taken from the request's Host. Production needs an https one.
-    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
     # Addresses or networks, comma-separated, that may read /metrics (404 for anyone else).
     METRICS_ALLOWED_IPS = _env("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
     # prometheus_client's multiprocess mode (several gunicorn workers): an empty directory,

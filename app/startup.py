@@ -27,11 +27,11 @@ class SettingsError(RuntimeError):
 def _base_url_problem(value: Any, production: bool) -> str | None:
     parts = urlsplit(str(value or ""))
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "PUBLIC_BASE_URL must be an absolute URL, like https://prescreen.example.org"
+        return "PUBLIC_URL must be an absolute URL, like https://prescreen.example.org"
     if parts.query or parts.fragment:
-        return "PUBLIC_BASE_URL must not have a query or a fragment"
+        return "PUBLIC_URL must not have a query or a fragment"
     if production and parts.scheme != "https":
-        return "PUBLIC_BASE_URL must start with https:// in production"
+        return "PUBLIC_URL must start with https:// in production"
     return None
 
 
@@ -64,7 +64,7 @@ def problems(config: Mapping[str, Any]) -> list[str]:
             found.append(str(error))
     production = config.get("ENV_NAME") == "production"
     for problem in (
-        _base_url_problem(config.get("PUBLIC_BASE_URL"), production),
+        _base_url_problem(config.get("PUBLIC_URL"), production),
         _metrics_problem(config.get("METRICS_ALLOWED_IPS")),
     ):
         if problem:

@@ -49,18 +49,18 @@ class BoundedIntConverter(IntegerConverter):
         return int(super().to_python(value))
 
 
-def public_base_url() -> str:
-    """``PUBLIC_BASE_URL`` without a trailing slash: the base of every absolute link."""
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+def public_url() -> str:
+    """``PUBLIC_URL`` without a trailing slash: the base of every absolute link."""
+    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of ``endpoint`` under ``PUBLIC_BASE_URL``, never the request's ``Host``.
+    """The absolute URL of ``endpoint`` under ``PUBLIC_URL``, never the request's ``Host``.
 
     Works in a request and outside one (command-line tools, background jobs). ``endpoint`` is a
     full name ("review.submission"), not a blueprint-relative one.
     """
-    base = urlsplit(public_base_url())
+    base = urlsplit(public_url())
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )

@@ -1,7 +1,8 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (what it needs answers too).
+"""``/healthz`` (the app and its database answer) and ``/readyz`` (everything it needs does).
 
-A load balancer or orchestrator restarts a server whose ``/healthz`` fails, and sends no
-traffic to one whose ``/readyz`` fails. Neither says more than "ok" or "unavailable" per check.
+``/healthz`` is the contract of SPEC.md section 3: 200 when the database answers, 503 otherwise.
+``/readyz`` adds Redis where it is used and the job worker's heartbeat: a load balancer sends
+no traffic to a server whose ``/readyz`` fails. Neither says more than "ok" or "unavailable".
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ add_readiness_check(
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """Alive: the process answers. Touches nothing else (no database)."""
+    """Alive: the process and its database answer."""
+    if not database_ready(current_app):
+        return {"status": "unavailable"}, 503
     return {"status": "ok"}
 
 
