@@ -83,6 +83,9 @@ class Config:
     PROMETHEUS_MULTIPROC_DIR = _env("PROMETHEUS_MULTIPROC_DIR")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
+    WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+    JOBS_IMMEDIATE = False
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")
@@ -134,6 +137,7 @@ class TestingConfig(Config):
     BLIND_INDEX_KEY = "dGVzdGluZy1ibGluZC1pbmRleC1rZXktMzItYnl0ZXM="
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    JOBS_IMMEDIATE = True  # tasks run in the caller; tests that need a real worker start one
     SQLITE_CHECKPOINT_SECONDS = 0.0  # one app per test: no thread each (tests/test_checkpoints.py)
     WTF_CSRF_ENABLED = True
     ARGON2_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow

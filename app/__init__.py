@@ -13,9 +13,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
     from app import (
         cli,
+        clinic,
         crypto,
         errors,
         extensions,
+        jobs,
         logging_setup,
         security,
         startup,
@@ -28,7 +30,6 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from app.ops import metrics
     from app.public import bp as public_bp
     from app.review import bp as review_bp
-    from app.rules import Settings
     from app.screening import bp as screening_bp
 
     app = Flask(__name__, instance_relative_config=True)
@@ -39,12 +40,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     crypto.configure(
         crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
     )
-    rule_settings = {**app.config["RULES"]}
-    rule_settings.update({k: v for k, v in app.config.items() if k.startswith("RULES_")})
-    app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up
+    clinic.init_app(app)  # bad rule settings stop start-up
 
     logging_setup.init_app(app)
     extensions.init_app(app)
+    jobs.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added

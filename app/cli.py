@@ -47,11 +47,20 @@ def generate_command(encryption_key_only: bool, key_id: int) -> None:
         click.echo(line)
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+def worker_command(workers: int) -> None:
+    """Run the job worker until stopped: `make run` starts one; production runs its own."""
+    from app import jobs as job_queue
+
+    job_queue.run_worker(workers)
+
+
 def init_app(app: Flask) -> None:
     from app.auth.cli import users
     from app.ops.cli import backup
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening, keys, backup):
+    for group in (users, demo, rules_group, retention, screening, keys, backup, worker_command):
         app.cli.add_command(group)
