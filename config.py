@@ -86,6 +86,8 @@ class Config:
     # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
     WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False
+    # /readyz fails when the worker's heartbeat (once a minute) is older than this.
+    WORKER_HEARTBEAT_MAX_AGE = _env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")

@@ -7,12 +7,15 @@ no traffic to a server whose ``/readyz`` fails. Neither says more than "ok" or "
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+import redis
 from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from app import jobs
 from app.extensions import db, limiter
 from app.ops import bp
 
@@ -29,7 +32,8 @@ def add_readiness_check(
 
 
 def uses_redis(uri: str | None) -> bool:
-    return bool(uri) and str(uri).split(":", 1)[0].startswith(("redis", "rediss"))
+    scheme = str(uri or "").split(":", 1)[0]
+    return scheme.startswith("redis") or scheme == "unix"
 
 
 def database_ready(app: Flask) -> bool:
@@ -48,12 +52,38 @@ def rate_limit_storage_ready(app: Flask) -> bool:
         return False
 
 
+def worker_queue_ready(app: Flask) -> bool:
+    """The job queue's Redis answers (``WORKER_QUEUE_URL=redis://...``)."""
+    try:
+        connection = redis.Redis.from_url(
+            str(app.config["WORKER_QUEUE_URL"]), socket_connect_timeout=2, socket_timeout=2
+        )
+        with connection:
+            return bool(connection.ping())
+    except redis.RedisError:
+        return False
+
+
+def worker_alive(app: Flask) -> bool:
+    """A job worker wrote its heartbeat (app/jobs.py) within ``WORKER_HEARTBEAT_MAX_AGE``."""
+    try:
+        last = jobs.last_heartbeat()
+    except Exception:  # the queue's storage is unreachable: no worker can be known alive
+        return False
+    return last is not None and time.time() - last <= app.config["WORKER_HEARTBEAT_MAX_AGE"]
+
+
 add_readiness_check("database", database_ready)
 add_readiness_check(
     "rate_limit_storage",
     rate_limit_storage_ready,
     lambda app: uses_redis(app.config.get("RATELIMIT_STORAGE_URI")),
 )
+add_readiness_check(
+    "worker_queue", worker_queue_ready, lambda app: uses_redis(app.config.get("WORKER_QUEUE_URL"))
+)
+# Tests run tasks in the caller (JOBS_IMMEDIATE): there is no worker to wait for.
+add_readiness_check("worker", worker_alive, lambda app: not app.config.get("JOBS_IMMEDIATE"))
 
 
 @bp.get("/healthz")
