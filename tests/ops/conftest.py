@@ -17,7 +17,7 @@ __all__ = ["fetch", "make_submission", "own_app"]
 
 
 @pytest.fixture
-def own_app() -> Iterator[Callable[..., Flask]]:
+def own_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     """``own_app(database_url, config=TestingConfig, **overrides)``: an app on another database.
 
     Puts back what creating an app changes for everyone: the shared limiter and the keyring.
