@@ -13,10 +13,11 @@ from collections.abc import Callable
 import redis
 from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
+from limits.storage import storage_from_string
 from sqlalchemy import text
 
 from app import jobs
-from app.extensions import db, limiter
+from app.extensions import db
 from app.ops import bp
 
 # A readiness check: (name, check) where check returns True when ready; it is skipped when
@@ -46,9 +47,13 @@ def database_ready(app: Flask) -> bool:
 
 
 def rate_limit_storage_ready(app: Flask) -> bool:
+    """The rate limits' Redis answers (a storage of the ``limits`` library, made for the check)."""
     try:
-        return bool(limiter.storage.check())
-    except Exception:  # a refused connection, a timeout: not ready
+        storage = storage_from_string(
+            str(app.config["RATELIMIT_STORAGE_URI"]), socket_connect_timeout=2, socket_timeout=2
+        )
+        return bool(storage.check())
+    except Exception:  # a refused connection, a timeout, a bad address: not ready
         return False
 
 
