@@ -7,11 +7,13 @@ response's ``X-Request-ID``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import re
+import secrets
 import sys
-import uuid
 
 from flask import Flask, g, has_request_context, request
 from werkzeug.wrappers import Response
@@ -58,9 +60,28 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+# A new id: this process's random prefix and a counter (unique across processes and restarts
+# without asking the system for randomness on every request, which cost more than the rest).
+# A forked worker (gunicorn) draws its own prefix.
+_prefix = secrets.token_hex(8)
+_counter = itertools.count(1)
+
+
+def _new_prefix() -> None:
+    global _prefix, _counter
+    _prefix, _counter = secrets.token_hex(8), itertools.count(1)
+
+
+os.register_at_fork(after_in_child=_new_prefix)
+
+
+def new_request_id() -> str:
+    return f"{_prefix}{next(_counter):016x}"
+
+
 def _take_request_id() -> None:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else new_request_id()
 
 
 def _send_request_id(response: Response) -> Response:

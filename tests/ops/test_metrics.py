@@ -123,3 +123,12 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path: Path, app: Flas
         if labels["endpoint"] == "ops.healthz"
     }
     assert health == {"200": 8.0}
+
+
+def test_clients_cannot_make_new_series_with_odd_methods(client: FlaskClient) -> None:
+    for method in ("BREW", "XYZZY"):
+        client.open("/privacy", method=method)
+    found = families(scrape(client)[1])
+    methods = {labels["method"] for labels, _ in found["prescreen_requests"]}
+    assert "other" in methods
+    assert not {"BREW", "XYZZY"} & methods

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 
 import pytest
 from flask import Flask, current_app
 from flask.testing import FlaskClient
+
+from app import logging_setup
 
 
 def test_each_response_carries_a_new_request_id(client: FlaskClient) -> None:
@@ -61,3 +64,19 @@ def test_every_json_log_line_of_a_request_has_its_id(
         app.logger.info("from a command")
     outside = json.loads(capsys.readouterr().err.splitlines()[-1])
     assert "request_id" not in outside
+
+
+def test_a_forked_worker_makes_ids_of_its_own() -> None:
+    """gunicorn forks its workers from one process: their ids must still differ."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send one id and leave at once
+        os.write(write, logging_setup.new_request_id().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child_id = os.read(read, 64).decode()
+    os.close(read)
+    os.close(write)
+    parent_id = logging_setup.new_request_id()
+    assert len(child_id) == len(parent_id) == 32
+    assert child_id[:16] != parent_id[:16]
