@@ -114,6 +114,8 @@ def new_production_secrets(key_id: int = 1) -> list[str]:
         f"SECRET_KEY={secrets.token_urlsafe(48)}",
         f"ENCRYPTION_KEYS={new_key_setting(key_id)}",
         f"BLIND_INDEX_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}",
+        "# Production also needs (not secrets; README, Deploy): PRESCREEN_ENV=production,",
+        "# PUBLIC_URL=https://..., DATABASE_URL, RATELIMIT_STORAGE_URI and WORKER_QUEUE_URL.",
     ]
 
 

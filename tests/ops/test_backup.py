@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Submission, utcnow
+from app.models import AuditEvent, Submission, utcnow
 from app.review.demo import PROFILES, make_answers
 from app.submissions import build_submission, search_condition
 from config import TestingConfig
@@ -84,6 +84,9 @@ def test_back_up_wipe_restore_and_every_submission_reads_the_same(
     assert restored.exit_code == 0, restored.output
     assert "30 submissions" in restored.output
     assert snapshot(live) == before
+    with live.app_context():  # the restore is in the (restored) audit log
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+        assert "backup_restored" in actions
     with live.app_context():  # the blind indexes still find people
         email = next(iter(before.values()))["answers"]["email"]
         found = db.session.scalars(select(Submission.reference).where(search_condition(email)))
