@@ -73,11 +73,21 @@ class Config:
     ENCRYPTION_KEYS = _env("ENCRYPTION_KEYS")
     BLIND_INDEX_KEY = _env("BLIND_INDEX_KEY")
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # The address patients and staff use, the base of every absolute link (FHIR canonical
+    # URLs, e-mails); never taken from the request's Host. Production needs an https one.
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Addresses or networks, comma-separated, that may read /metrics (404 for anyone else).
+    METRICS_ALLOWED_IPS = _env("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+    # prometheus_client's multiprocess mode (several gunicorn workers): an empty directory,
+    # the same for every worker, emptied before each start. prometheus_client reads it too.
+    PROMETHEUS_MULTIPROC_DIR = _env("PROMETHEUS_MULTIPROC_DIR")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
     WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False
+    # /readyz fails when the worker's heartbeat (once a minute) is older than this.
+    WORKER_HEARTBEAT_MAX_AGE = _env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")

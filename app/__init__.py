@@ -20,10 +20,14 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         jobs,
         logging_setup,
         security,
+        startup,
         templating,
+        urls,
     )
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
+    from app.ops import bp as ops_bp
+    from app.ops import metrics
     from app.public import bp as public_bp
     from app.review import bp as review_bp
     from app.screening import bp as screening_bp
@@ -32,9 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config or config_for())
     app.config.from_pyfile("settings.py", silent=True)
     app.config.update(overrides)
-    for name in ("SECRET_KEY", "ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
-        if not app.config.get(name):
-            raise RuntimeError(f"{name} must be set (environment variable {name}).")
+    startup.check(app.config)  # one message naming every missing or malformed setting
     crypto.configure(
         crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
     )
@@ -45,7 +47,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     jobs.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):
+    urls.init_app(app)  # the bounded <int:...> converter, before any route is added
+    metrics.init_app(app)
+    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, ops_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

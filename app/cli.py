@@ -26,11 +26,25 @@ def rotate_command() -> None:
 
 
 @keys.command("generate")
-def generate_command() -> None:
-    """Print a new key entry for ENCRYPTION_KEYS."""
+@click.option(
+    "--encryption-key-only",
+    is_flag=True,
+    help="Print one new ENCRYPTION_KEYS entry only (for a key rotation).",
+)
+@click.option("--key-id", type=click.IntRange(0, 255), default=1, show_default=True)
+def generate_command(encryption_key_only: bool, key_id: int) -> None:
+    """Print new values for every secret production needs, as an environment file.
+
+    For a rotation, ``--encryption-key-only --key-id N`` prints one new ENCRYPTION_KEYS entry:
+    put it first, keep the old entries after it, then run ``flask keys rotate``.
+    """
     from app import crypto
 
-    click.echo(crypto.new_key_setting(int(click.prompt("Key id (0-255)", default="2"))))
+    if encryption_key_only:
+        click.echo(crypto.new_key_setting(key_id))
+        return
+    for line in crypto.new_production_secrets(key_id):
+        click.echo(line)
 
 
 @click.command("worker")
@@ -44,8 +58,9 @@ def worker_command(workers: int) -> None:
 
 def init_app(app: Flask) -> None:
     from app.auth.cli import users
+    from app.ops.cli import backup
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening, keys, worker_command):
+    for group in (users, demo, rules_group, retention, screening, keys, backup, worker_command):
         app.cli.add_command(group)

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import os
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,6 +103,20 @@ def keyring() -> Keyring:
 def new_key_setting(key_id: int = 1) -> str:
     """A fresh ``id:base64key`` entry for ENCRYPTION_KEYS."""
     return f"{key_id}:{base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()}"
+
+
+def new_production_secrets(key_id: int = 1) -> list[str]:
+    """An environment file with new values for every secret production needs."""
+    return [
+        "# Prescreen secrets. Keep them in a secret store, never in the repository or an image.",
+        "# Keep ENCRYPTION_KEYS and BLIND_INDEX_KEY as long as any database or backup made with",
+        "# them: without them the data cannot be read. Store them apart from the backups.",
+        f"SECRET_KEY={secrets.token_urlsafe(48)}",
+        f"ENCRYPTION_KEYS={new_key_setting(key_id)}",
+        f"BLIND_INDEX_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}",
+        "# Production also needs (not secrets; README, Deploy): PRESCREEN_ENV=production,",
+        "# PUBLIC_URL=https://..., DATABASE_URL, RATELIMIT_STORAGE_URI and WORKER_QUEUE_URL.",
+    ]
 
 
 class EncryptedJSON(TypeDecorator[Any]):

@@ -174,7 +174,9 @@ def complete_login(user: StaffUser) -> None:
     _clear_session()
     twofactor.clear_pending()
     login_user(user)
-    session.permanent = True
+    # A browser-session cookie (no Expires): it ends with the browser, and on the server at
+    # the idle and absolute limits. Only patients' cookies last (their draft's expiry).
+    session.permanent = False
     session[LOGIN_AT] = session[SEEN_AT] = clock()
     user.failed_logins = 0
     user.locked_until = None
@@ -254,6 +256,7 @@ def seconds_left(now: float | None = None) -> int:
 
 def touch_session() -> None:
     session[SEEN_AT] = clock()
+    session.permanent = False  # stays a browser-session cookie, even after a patient page
 
 
 def expire_session(user: StaffUser, reason: str) -> None:

@@ -65,7 +65,8 @@ def login() -> ResponseReturnValue:
             if twofactor.is_enrolled(user) or twofactor.required_for(user):
                 services.begin_second_factor(user)
                 endpoint = ".two_factor" if twofactor.is_enrolled(user) else ".two_factor_setup"
-                return redirect(url_for(endpoint, next=request.args.get("next")))
+                next_url = safe_next(request.args.get("next"), "") or None
+                return redirect(url_for(endpoint, next=next_url))
             services.complete_login(user)
             return redirect(_after_login())
         form.form_errors.append(

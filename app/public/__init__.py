@@ -1,4 +1,4 @@
-"""Public pages: landing, privacy notice, health check and the language switch."""
+"""Public pages: landing, privacy notice and the language switch (health checks: app/ops)."""
 
 from flask import Blueprint
 

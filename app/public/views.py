@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 
-from app.extensions import db
 from app.public import bp
 from app.urls import safe_next
 
@@ -26,13 +24,3 @@ def set_language() -> ResponseReturnValue:
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next"), "/"))
-
-
-@bp.get("/healthz")
-def healthz() -> ResponseReturnValue:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"
-        db.session.rollback()
-        return {"status": "unavailable"}, 503
-    return {"status": "ok"}

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "user_enabled": _l("Staff account enabled"),
     "user_disabled": _l("Staff account disabled"),
     "keys_rotated": _l("Encryption keys rotated"),
+    "backup_created": _l("Database backed up"),
+    "backup_restored": _l("Database restored from a backup"),
 }
 
 SCORE_LABELS = {

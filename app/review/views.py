@@ -37,6 +37,7 @@ from app.review.labels import (
     label,
 )
 from app.templating import FragmentCache
+from app.urls import public_url
 
 REEVALUATION_ROWS_SHOWN = 500
 FILTER_FIELDS = FragmentCache()
@@ -313,7 +314,7 @@ def print_view(submission_id: int) -> ResponseReturnValue:
 def fhir_bundle(submission_id: int) -> ResponseReturnValue:
     """The submission as a FHIR R4 Bundle (audited as an export)."""
     target = services.submission_or_404(submission_id)
-    bundle = services.fhir_bundle(target, request.url_root.rstrip("/"))
+    bundle = services.fhir_bundle(target, public_url())
     filename = f"{target.reference}.fhir.json"
     return Response(
         json.dumps(bundle, ensure_ascii=False, indent=2),

@@ -218,7 +218,7 @@ def test_login_starts_a_new_session_keeping_the_language(
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["lang"] == "es"
-        assert session.permanent
+        assert not session.permanent  # a browser-session cookie: tests/ops/test_faults.py
 
 
 def test_logins_are_audited_without_secrets(

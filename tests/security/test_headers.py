@@ -81,6 +81,7 @@ def test_production_cookies_are_secure_host_cookies_with_hsts(
         SECRET_KEY="production-test-secret",
         ENCRYPTION_KEYS=TestingConfig.ENCRYPTION_KEYS,
         BLIND_INDEX_KEY=TestingConfig.BLIND_INDEX_KEY,
+        PUBLIC_URL="https://clinic.example",
     )
     client = app.test_client()
     response = client.get("/screening/about_you", base_url="https://clinic.example")
