@@ -80,6 +80,7 @@ class Config:
     CRISIS_LINE = _env("CRISIS_LINE", "988")
     CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")
     EMERGENCY_NUMBER = _env("EMERGENCY_NUMBER", "911")
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
@@ -109,6 +110,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
 
     RULES: ClassVar[dict[str, str]] = rules_overrides()
+
+    # FHIR API (app/fhir): the largest QuestionnaireResponse accepted, in bytes.
+    FHIR_MAX_BODY_BYTES = _env_int("FHIR_MAX_BODY_BYTES", 128 * 1024)
 
 
 class DevelopmentConfig(Config):

@@ -14,6 +14,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from app import cli, crypto, errors, extensions, logging_setup, security, templating
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
+    from app.fhir.admin import bp as api_tokens_bp
     from app.public import bp as public_bp
     from app.review import bp as review_bp
     from app.rules import Settings
@@ -37,7 +38,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):
+    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, api_tokens_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "user_enabled": _l("Staff account enabled"),
     "user_disabled": _l("Staff account disabled"),
     "keys_rotated": _l("Encryption keys rotated"),
+    "api_token_issue": _l("Issued an API token"),
+    "api_token_revoke": _l("Revoked an API token"),
+    "api_submit": _l("A questionnaire response came in through the API"),
 }
 
 SCORE_LABELS = {

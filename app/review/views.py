@@ -277,7 +277,7 @@ def print_view(submission_id: int) -> ResponseReturnValue:
 def fhir_bundle(submission_id: int) -> ResponseReturnValue:
     """The submission as a FHIR R4 Bundle (audited as an export)."""
     target = services.submission_or_404(submission_id)
-    bundle = services.fhir_bundle(target, request.url_root.rstrip("/"))
+    bundle = services.fhir_bundle(target, current_app.config["PUBLIC_BASE_URL"])
     filename = f"{target.reference}.fhir.json"
     return Response(
         json.dumps(bundle, ensure_ascii=False, indent=2),
