@@ -10,8 +10,8 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from app import rules
-from app.questionnaire import QUESTIONNAIRE_VERSION
 from app.fhir.bundle import PHQ9_TOTAL_LOINC, build_bundle
+from app.questionnaire import QUESTIONNAIRE_VERSION
 from tests.rules.examples import AS_OF, EXAMPLES
 
 SUBMITTED = dt.datetime(2026, 11, 25, 14, 30)
