@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -38,7 +38,7 @@ class IssueForm(FlaskForm):
     )
     scopes = MultiCheckboxField(
         _l("What it may do"),
-        choices=[(scope, SCOPE_LABELS[scope]) for scope in SCOPES],
+        choices=[SelectChoice(scope, SCOPE_LABELS[scope]) for scope in SCOPES],
         validators=[InputRequired(_l("Choose at least one thing it may do."))],
     )
 

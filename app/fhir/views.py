@@ -63,12 +63,18 @@ def questionnaire_resource() -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-@bp.route("/Questionnaire", methods=["OPTIONS"])
-@bp.route("/Questionnaire/<path:_rest>", methods=["OPTIONS"])
-@bp.route("/CodeSystem/<path:_rest>", methods=["OPTIONS"])
-def preflight(_rest: str = "") -> ResponseReturnValue:
-    """CORS preflight of the public read-only resources."""
-    return Response(status=204, headers=CORS)
+PUBLIC_ENDPOINTS = frozenset(
+    {"fhir.questionnaire_search", "fhir.questionnaire_read", "fhir.code_system_read"}
+)
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """CORS on the public read-only resources (their GETs and Flask's automatic OPTIONS),
+    so a browser app elsewhere can load them; never on the token-protected endpoints."""
+    if request.endpoint in PUBLIC_ENDPOINTS and request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers.update(CORS)
+    return response
 
 
 @bp.get("/Questionnaire")
