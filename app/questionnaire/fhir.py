@@ -47,6 +47,14 @@ from app.questionnaire.fhir_terms import (
 )
 from app.questionnaire.model import Group, Item, Step
 
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "enable_when",
+    "link_id",
+    "questionnaire_url",
+    "to_fhir_questionnaire",
+]
+
 QUESTIONNAIRE_ID = "prescreen"
 LOINC = "http://loinc.org"
 SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition"
@@ -202,7 +210,9 @@ def _with_enable_when(
 # -- items ---------------------------------------------------------------------------------
 
 
-def _display(link: str, text: str, tr: Translate | None, *, help_text: bool = False) -> dict:
+def _display(
+    link: str, text: str, tr: Translate | None, *, help_text: bool = False
+) -> dict[str, Any]:
     node: dict[str, Any] = with_translation({"linkId": link}, "text", text, tr)
     node["type"] = "display"
     if help_text:
@@ -227,7 +237,9 @@ def _constraint(key: str, expression: str, human: str) -> dict[str, Any]:
     }
 
 
-def _question(item: Item, base: str, tr: Translate | None, group: Group | None = None) -> list:
+def _question(
+    item: Item, base: str, tr: Translate | None, group: Group | None = None
+) -> list[dict[str, Any]]:
     link = link_id(item.name, group.name if group else None)
     node: dict[str, Any] = with_translation({"linkId": link}, "text", item.label, tr)
     node["type"] = fhir_type(item)

@@ -53,7 +53,9 @@ def _codes(field: str, values: list[str]) -> str:
 def _leaf(condition: Condition) -> str:
     if isinstance(condition, Equals | Contains | In):
         _known(condition.field)
-        values = list(condition.values) if isinstance(condition, In) else [condition.value]
+        values: list[object] = (
+            list(condition.values) if isinstance(condition, In) else [condition.value]
+        )
         if condition.field in LIST_OF_LINK:
             return _codes(condition.field, [str(v) for v in values])
         test = " or ".join(f"value = {_literal(v)}" for v in values)

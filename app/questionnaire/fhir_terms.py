@@ -144,7 +144,7 @@ def value_set(name: str, base_url: str, translate: Translate | None) -> dict[str
     system = code_system_url(base_url)
     contains = []
     for choice in LISTS[name]:
-        entry = {"system": system, "code": code_of(name, choice.value)}
+        entry: dict[str, Any] = {"system": system, "code": code_of(name, choice.value)}
         if _scored(name):
             entry["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": float(choice.value)}]
         contains.append(with_translation(entry, "display", choice.label, translate))
