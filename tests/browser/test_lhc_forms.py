@@ -22,11 +22,14 @@ from typing import Any
 
 import pytest
 import requests
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route
+from sqlalchemy import select
 
-from app import questionnaire
+from app import extensions, questionnaire
 from app.fhir import tokens
+from app.models import Submission
 from tests.questionnaire.conftest import E1
 
 LFORMS_VERSION = "40.1.3"
@@ -175,10 +178,19 @@ def test_e1_filled_in_lhc_forms_is_decided_as_the_command_line_decides(
     live_url: str,
     tmp_path: Path,
 ) -> None:
-    _shown(lforms_page, served_questionnaire, copy.deepcopy(E1))
+    # Most answers go in as LHC-Forms' own starting response; the name and email are typed.
+    typed = {"first_name": "Alex", "last_name": "Example", "email": "alex@example.org"}
+    start = {key: value for key, value in copy.deepcopy(E1).items() if key not in typed}
+    _shown(lforms_page, served_questionnaire, start)
+    for link, text in typed.items():
+        field = lforms_page.locator(f'input[id="{link}/1/1"]')
+        field.click()
+        field.press_sequentially(text)
+        field.press("Tab")
     response = lforms_page.evaluate(
         "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4')"
     )
+    QuestionnaireResponse.model_validate(response)  # valid R4, as LHC-Forms says
     response["identifier"] = {"system": "urn:example:lhc-forms", "value": "e1"}
     with live_app.app_context():
         _, token = tokens.issue("LHC-Forms test", ["questionnaire-response:write"])
@@ -199,3 +211,10 @@ def test_e1_filled_in_lhc_forms_is_decided_as_the_command_line_decides(
     decision = json.loads(result.stdout)
     assert risk["prediction"][0]["outcome"]["coding"][0]["code"] == decision["outcome"]
     assert risk["prediction"][0]["rationale"] == "; ".join(r["id"] for r in decision["rules"])
+    reference = posted.headers["Location"].rsplit("/", 1)[1]
+    with live_app.app_context():
+        stored = extensions.db.session.scalars(
+            select(Submission).where(Submission.reference == reference)
+        ).one()
+        # E1 as typed and chosen, with the contact preference LHC-Forms starts at (as the app).
+        assert stored.answers == {**E1, "preferred_contact": "either"}
