@@ -56,11 +56,15 @@ def _questionnaire(base_url: str, directory: str) -> str:
     return json.dumps(resource, ensure_ascii=False)
 
 
-def questionnaire_resource() -> dict[str, Any]:
-    """The Questionnaire, its canonical URL from ``PUBLIC_BASE_URL`` (built once)."""
+def questionnaire_text() -> str:
+    """The Questionnaire as JSON, its canonical URL from ``PUBLIC_BASE_URL`` (built once)."""
     config = current_app.config
-    text = _questionnaire(config["PUBLIC_BASE_URL"], config["BABEL_TRANSLATION_DIRECTORIES"])
-    return json.loads(text)  # type: ignore[no-any-return]
+    return _questionnaire(config["PUBLIC_BASE_URL"], config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+def questionnaire_resource() -> dict[str, Any]:
+    """The Questionnaire as a dict (a fresh copy)."""
+    return json.loads(questionnaire_text())  # type: ignore[no-any-return]
 
 
 PUBLIC_ENDPOINTS = frozenset(
@@ -81,9 +85,9 @@ def cors(response: Response) -> Response:
 def questionnaire_search() -> ResponseReturnValue:
     """Without parameters the Questionnaire itself (as before); ``?url=`` (optionally
     ``url|version``) or ``?_id=`` a ``searchset`` Bundle of the matches."""
-    resource = questionnaire_resource()
     if not request.args:
-        return _public(resource)
+        return Response(questionnaire_text(), mimetype=FHIR_JSON, headers=CORS)
+    resource = questionnaire_resource()
     url, _, version = request.args.get("url", resource["url"]).partition("|")
     matches = (
         url == resource["url"]
@@ -108,7 +112,7 @@ def questionnaire_read(questionnaire_id: str) -> ResponseReturnValue:
     """The Questionnaire at its canonical URL."""
     if questionnaire_id != "prescreen":
         return _refused(404, "not-found", f"no Questionnaire {questionnaire_id!r}", **CORS)
-    return _public(questionnaire_resource())
+    return Response(questionnaire_text(), mimetype=FHIR_JSON, headers=CORS)
 
 
 @bp.get("/CodeSystem/<system_id>")
