@@ -123,6 +123,9 @@ class Config:
 
     RULES: ClassVar[dict[str, str]] = rules_overrides()
 
+    # FHIR API (app/fhir): the largest QuestionnaireResponse accepted, in bytes.
+    FHIR_MAX_BODY_BYTES = _env_int("FHIR_MAX_BODY_BYTES", 128 * 1024)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -26,6 +26,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     )
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
+    from app.fhir.admin import bp as api_tokens_bp
     from app.ops import bp as ops_bp
     from app.ops import metrics
     from app.public import bp as public_bp
@@ -49,7 +50,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added
     metrics.init_app(app)
-    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, ops_bp):
+    blueprints = (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, api_tokens_bp, ops_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

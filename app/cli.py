@@ -58,9 +58,11 @@ def worker_command(workers: int) -> None:
 
 def init_app(app: Flask) -> None:
     from app.auth.cli import users
+    from app.fhir.cli import tokens_group
     from app.ops.cli import backup
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening, keys, backup, worker_command):
+    groups = (users, demo, rules_group, retention, screening, keys, backup, tokens_group)
+    for group in (*groups, worker_command):
         app.cli.add_command(group)

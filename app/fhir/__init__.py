@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
-from app.fhir import views  # noqa: E402, F401
+from app.fhir import models, views  # noqa: E402, F401

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from app.questionnaire import questionnaire_url, to_fhir_response_items
+from app.questionnaire import QUESTIONNAIRE_VERSION, questionnaire_url, to_fhir_response_items
 
 LOINC = "http://loinc.org"
 PHQ9_TOTAL_LOINC = "44261-6"
@@ -92,7 +92,11 @@ def build_bundle(
     submitted_at: dt.datetime,
     base_url: str = "",
 ) -> dict[str, Any]:
-    """The FHIR R4 Bundle (type ``collection``) of one submission, as a JSON-ready dict."""
+    """The FHIR R4 Bundle (type ``collection``) of one submission, as a JSON-ready dict.
+
+    ``base_url`` is the configured public base URL: the response's ``questionnaire`` and the
+    answer codes' system are built from it.
+    """
     patient_url = _urn(reference, "Patient")
     response_url = _urn(reference, "QuestionnaireResponse")
     observation_url = _urn(reference, "Observation/phq9")
@@ -106,11 +110,11 @@ def build_bundle(
     response = {
         "resourceType": "QuestionnaireResponse",
         "identifier": _identifier(reference),
-        "questionnaire": questionnaire_url(base_url),
+        "questionnaire": f"{questionnaire_url(base_url)}|{QUESTIONNAIRE_VERSION}",
         "status": "completed",
         "subject": subject,
         "authored": when,
-        "item": to_fhir_response_items(answers),
+        "item": to_fhir_response_items(answers, base_url),
     }
     entries = [
         {"fullUrl": patient_url, "resource": _patient(answers, reference)},

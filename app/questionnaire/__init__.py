@@ -35,12 +35,18 @@ from app.questionnaire.definition import (
 )
 from app.questionnaire.fhir import (
     enable_when,
-    fhir_answers,
     link_id,
     questionnaire_url,
     to_fhir_questionnaire,
+)
+from app.questionnaire.fhir_response import (
+    Problem,
+    fhir_answers,
+    field_link,
+    response_to_answers,
     to_fhir_response_items,
 )
+from app.questionnaire.fhir_terms import code_system, code_system_url
 from app.questionnaire.flow import (
     merge_step,
     next_step,
@@ -93,16 +99,20 @@ __all__ = [
     "Item",
     "Kind",
     "Present",
+    "Problem",
     "ReviewRow",
     "Step",
     "Widget",
     "clean_step",
+    "code_system",
+    "code_system_url",
     "default_widget",
     "depression_pathway",
     "display_values",
     "element_for",
     "enable_when",
     "fhir_answers",
+    "field_link",
     "gettext_in",
     "has_answer",
     "holds",
@@ -113,6 +123,7 @@ __all__ = [
     "prune_hidden",
     "questionnaire_url",
     "required_missing",
+    "response_to_answers",
     "review_rows",
     "step_by_name",
     "step_for_field",

@@ -1,24 +1,26 @@
-"""The questionnaire as a FHIR R4 ``Questionnaire``, and answers as ``QuestionnaireResponse`` items.
+"""The questionnaire as a FHIR R4 ``Questionnaire`` (with the SDC extensions other tools read).
 
 Mapping:
 
-- one ``group`` item per step (linkId = step name), the step intro as a ``display`` child;
+- one ``group`` item per step (linkId = step name), the step intro as a ``display`` child; the
+  PHQ-9 and GAD-7 items sit in a group of their own (linkIds ``phq9``, ``gad7``) that carries
+  the instrument's LOINC panel code; the PHQ-9 total (``phq9_total``, LOINC 44261-6) is a
+  read-only item with an SDC ``calculatedExpression``;
 - one item per question (linkId = field name; group sub-items ``medication_trials.drug``),
   help text as a ``display`` child with the SDC ``itemControl`` code ``help``;
-- enum, multi (``repeats``) and labelled scores (PHQ-9, GAD-7, PCL-5, with the ``ordinalValue``
-  extension) are ``choice`` items whose ``answerOption`` codes are the stored values, in the
-  system ``urn:prescreen:<linkId>``;
-- branching becomes ``enableWhen``: ``Equals``/``Contains``/``In`` use ``=`` (``In`` expands to
-  one entry per value, behaviour ``any``), ``AtLeast`` on a score expands to ``=`` for each
-  option at or above ``n`` (else ``>=``), ``Present`` is ``exists true``, ``IsEmpty`` is
-  ``exists false`` on the repeating group, and ``CountAtLeast`` is approximated by
-  ``exists true`` (enableWhen cannot count answers; the server enforces the exact rule);
-  ``AnyOf``/``AllOf`` give ``enableBehavior`` ``any``/``all`` (one level deep).
+- choice questions answer from a contained ``ValueSet`` over Prescreen's ``CodeSystem``
+  (app/questionnaire/fhir_terms.py); Spanish through the ``translation`` extension;
+- branching: ``enableWhen`` where it says the condition exactly (``Equals``, ``Contains``,
+  ``In``, ``AtLeast``, ``Present`` on a question, one level of ``AnyOf``/``AllOf``), else the SDC
+  ``enableWhenExpression`` (FHIRPath, app/questionnaire/fhir_paths.py);
+- a repeating group's items are required only in a row that has answers (the SDC
+  ``questionnaire-constraint`` on the group says which), so no trials means no rows;
+- a consent tick is a required ``boolean`` that must be ``true`` (a constraint again); the
+  server checks both, as it does for the web form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from app.questionnaire.conditions import (
@@ -27,36 +29,70 @@ from app.questionnaire.conditions import (
     AtLeast,
     Condition,
     Contains,
-    CountAtLeast,
     Equals,
     In,
-    IsEmpty,
     Present,
 )
 from app.questionnaire.definition import ALL_ITEMS, GROUPS, QUESTIONNAIRE_VERSION, STEPS
-from app.questionnaire.flow import prune_hidden
+from app.questionnaire.fhir_paths import fhirpath
+from app.questionnaire.fhir_terms import (
+    DEFAULT_BASE_URL,
+    LIST_OF_LINK,
+    LISTS,
+    Translate,
+    code_system_url,
+    coding,
+    value_set,
+    with_translation,
+)
 from app.questionnaire.model import Group, Item, Step
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "enable_when",
+    "link_id",
+    "questionnaire_url",
+    "to_fhir_questionnaire",
+]
 
 QUESTIONNAIRE_ID = "prescreen"
 LOINC = "http://loinc.org"
+SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition"
+ENABLE_WHEN_EXPRESSION = f"{SDC}/sdc-questionnaire-enableWhenExpression"
+CALCULATED_EXPRESSION = f"{SDC}/sdc-questionnaire-calculatedExpression"
+CONSTRAINT = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 
-_TYPES = {
-    "string": "string",
-    "text": "text",
-    "date": "date",
-    "email": "string",
-    "phone": "string",
-    "int": "integer",
-    "decimal": "decimal",
-    "bool": "boolean",
-    "enum": "choice",
-    "multi": "choice",
+# LOINC codes the definition does not carry: the GAD-7 items and the PHQ-9 difficulty item.
+EXTRA_LOINC = {
+    "phq9_difficulty": "69722-7",
+    "gad7_1": "69725-0",
+    "gad7_2": "68509-9",
+    "gad7_3": "69733-4",
+    "gad7_4": "69734-2",
+    "gad7_5": "69735-9",
+    "gad7_6": "69689-8",
+    "gad7_7": "69736-7",
 }
+PHQ9_ITEMS = tuple(f"phq9_{n}" for n in range(1, 10))
+# Instrument groups: linkId -> (LOINC panel, its name, the items it holds).
+PHQ9_PANEL = (*PHQ9_ITEMS, "phq9_difficulty")
+GAD7_PANEL = tuple(f"gad7_{n}" for n in range(1, 8))
+INSTRUMENTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "phq9": ("44249-1", "PHQ-9 quick depression assessment panel", PHQ9_PANEL),
+    "gad7": ("69737-5", "Generalized anxiety disorder 7 item (GAD-7)", GAD7_PANEL),
+}
+PHQ9_TOTAL = "phq9_total"
+PHQ9_TOTAL_LOINC = "44261-6"
+CALCULATED_LINKS = frozenset({PHQ9_TOTAL})
+"""Items the server works out itself: an answer to them in a response is not an answer."""
+
+
+class NotExpressible(ValueError):  # noqa: N818 - reads as a condition
+    """``enableWhen`` cannot say this condition exactly."""
 
 
 def link_id(name: str, group: str | None = None) -> str:
@@ -64,114 +100,106 @@ def link_id(name: str, group: str | None = None) -> str:
     return f"{group}.{name}" if group else name
 
 
-def coding_system(link: str) -> str:
-    """The code system of a choice item's answers."""
-    return f"urn:prescreen:{link}"
-
-
-def questionnaire_url(base_url: str = "") -> str:
-    """The canonical URL of the questionnaire."""
-    if base_url:
-        return f"{base_url.rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
-    return f"urn:prescreen:Questionnaire/{QUESTIONNAIRE_ID}"
+def questionnaire_url(base_url: str = DEFAULT_BASE_URL) -> str:
+    """The canonical URL of the questionnaire (built from the configured public base URL)."""
+    return f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
 def fhir_type(item: Item) -> str:
     """The FHIR item type of a question."""
-    return "choice" if item.choices else _TYPES[item.kind]
+    if item.choices:
+        return "choice"
+    return {"int": "integer", "decimal": "decimal", "bool": "boolean", "date": "date"}.get(
+        item.kind, "text" if item.kind == "text" else "string"
+    )
 
 
 # -- enableWhen ----------------------------------------------------------------------------
 
 
-def _resolve(field: str, group: Group | None) -> tuple[str, Item | Group]:
+def _resolve(field: str, group: Group | None) -> tuple[str, Item]:
     if group is not None and group.item(field) is not None:
-        link = link_id(field, group.name)
-        return link, ALL_ITEMS[link]
+        return link_id(field, group.name), ALL_ITEMS[link_id(field, group.name)]
     if field in GROUPS:
-        return field, GROUPS[field]
+        raise NotExpressible(f"{field!r} is a group: it has no answers of its own")
     if field in ALL_ITEMS:
         return field, ALL_ITEMS[field]
     raise ValueError(f"condition refers to unknown field {field!r}")
 
 
-def _answer(link: str, target: Item | Group, value: object) -> dict[str, Any]:
-    if isinstance(target, Item) and target.choices:
-        choice = target.choice(value)
-        code = choice.value if choice else str(value)
-        return {"answerCoding": {"system": coding_system(link), "code": code}}
-    if isinstance(value, bool):
-        return {"answerBoolean": value}
-    if isinstance(value, int):
-        return {"answerInteger": value}
-    if isinstance(value, float):
-        return {"answerDecimal": value}
-    return {"answerString": str(value)}
+def _answer(link: str, target: Item, value: object, base_url: str) -> dict[str, Any]:
+    if target.choices:
+        return {"answerCoding": coding(link, value, base_url, display=False)}
+    key = {"bool": "answerBoolean", "int": "answerInteger", "decimal": "answerDecimal"}
+    return {key.get(target.kind, "answerString"): value}
 
 
-def _leaf(condition: Condition, group: Group | None) -> list[dict[str, Any]]:
+def _leaf(condition: Condition, group: Group | None, base_url: str) -> list[dict[str, Any]]:
     """enableWhen entries of one simple condition; several entries mean "any of them"."""
-    if isinstance(condition, Equals | Contains):
+    if isinstance(condition, Equals | Contains | In):
         link, target = _resolve(condition.field, group)
-        return [{"question": link, "operator": "=", **_answer(link, target, condition.value)}]
-    if isinstance(condition, In):
-        link, target = _resolve(condition.field, group)
+        values = condition.values if isinstance(condition, In) else (condition.value,)
         return [
-            {"question": link, "operator": "=", **_answer(link, target, v)}
-            for v in condition.values
+            {"question": link, "operator": "=", **_answer(link, target, v, base_url)}
+            for v in values
         ]
     if isinstance(condition, AtLeast):
         link, target = _resolve(condition.field, group)
-        if isinstance(target, Item) and target.choices:
+        if target.choices:
             return [
-                {"question": link, "operator": "=", **_answer(link, target, c.value)}
+                {"question": link, "operator": "=", **_answer(link, target, c.value, base_url)}
                 for c in target.choices
                 if float(c.value) >= condition.n
             ]
-        return [{"question": link, "operator": ">=", **_answer(link, target, condition.n)}]
-    if isinstance(condition, Present | CountAtLeast | IsEmpty):
+        return [
+            {"question": link, "operator": ">=", **_answer(link, target, condition.n, base_url)}
+        ]
+    if isinstance(condition, Present):
         link, _ = _resolve(condition.field, group)
-        exists = not isinstance(condition, IsEmpty)
-        return [{"question": link, "operator": "exists", "answerBoolean": exists}]
-    raise ValueError(f"cannot express {condition!r} as a single enableWhen")
+        return [{"question": link, "operator": "exists", "answerBoolean": True}]
+    raise NotExpressible(f"enableWhen cannot say {condition!r}")
 
 
 def enable_when(
-    condition: Condition | None, group: Group | None = None
+    condition: Condition | None, group: Group | None = None, base_url: str = DEFAULT_BASE_URL
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The ``enableWhen`` entries and ``enableBehavior`` (``None`` for one entry) of a condition.
+    """The exact ``enableWhen`` entries and ``enableBehavior`` (``None`` for one entry).
 
-    Raises ``ValueError`` for nesting FHIR cannot express (``AllOf`` inside ``AnyOf``, and so on).
+    Raises ``NotExpressible`` when ``enableWhen`` cannot say the condition exactly, and
+    ``ValueError`` for a condition on an unknown field.
     """
     if condition is None:
         return [], None
-    if isinstance(condition, AnyOf):
-        entries = [e for c in condition.conditions for e in _any_part(c, group)]
-        return entries, ("any" if len(entries) > 1 else None)
-    if isinstance(condition, AllOf):
+    if isinstance(condition, AnyOf | AllOf):
         entries = []
         for part in condition.conditions:
-            leaf = _leaf(part, group)
-            if len(leaf) != 1:
-                raise ValueError(f"cannot express {part!r} inside AllOf")
+            leaf = _leaf(part, group, base_url)
+            if isinstance(condition, AllOf) and len(leaf) != 1:
+                raise NotExpressible(f"enableWhen cannot say {part!r} inside AllOf")
             entries.extend(leaf)
-        return entries, ("all" if len(entries) > 1 else None)
-    entries = _leaf(condition, group)
+        behavior = "any" if isinstance(condition, AnyOf) else "all"
+        return entries, (behavior if len(entries) > 1 else None)
+    entries = _leaf(condition, group, base_url)
     return entries, ("any" if len(entries) > 1 else None)
 
 
-def _any_part(condition: Condition, group: Group | None) -> list[dict[str, Any]]:
-    if isinstance(condition, AnyOf):
-        return [e for c in condition.conditions for e in _any_part(c, group)]
-    if isinstance(condition, AllOf):
-        raise ValueError(f"cannot express {condition!r} inside AnyOf")
-    return _leaf(condition, group)
+def _expression(expression: str, url: str = ENABLE_WHEN_EXPRESSION) -> dict[str, Any]:
+    return {
+        "url": url,
+        "valueExpression": {"language": "text/fhirpath", "expression": expression},
+    }
 
 
 def _with_enable_when(
-    node: dict[str, Any], condition: Condition | None, group: Group | None = None
+    node: dict[str, Any], condition: Condition | None, base_url: str, group: Group | None = None
 ) -> dict[str, Any]:
-    entries, behavior = enable_when(condition, group)
+    try:
+        entries, behavior = enable_when(condition, group, base_url)
+    except NotExpressible:
+        if group is not None or condition is None:
+            raise
+        node.setdefault("extension", []).append(_expression(fhirpath(condition)))
+        return node
     if entries:
         node["enableWhen"] = entries
     if behavior:
@@ -182,170 +210,192 @@ def _with_enable_when(
 # -- items ---------------------------------------------------------------------------------
 
 
-def _display(link: str, text: str, *, help_text: bool = False) -> dict[str, Any]:
-    node: dict[str, Any] = {"linkId": link, "type": "display", "text": text}
+def _display(
+    link: str, text: str, tr: Translate | None, *, help_text: bool = False
+) -> dict[str, Any]:
+    node: dict[str, Any] = with_translation({"linkId": link}, "text", text, tr)
+    node["type"] = "display"
     if help_text:
-        coding = {"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}
-        node["extension"] = [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [coding]}}]
+        node["extension"] = [_item_control("help", "Help-Button")]
     return node
 
 
-def _option(link: str, item: Item, index: int) -> dict[str, Any]:
-    choice = item.choices[index]
-    coding: dict[str, Any] = {
-        "system": coding_system(link),
-        "code": choice.value,
-        "display": choice.label,
+def _item_control(code: str, display: str) -> dict[str, Any]:
+    concept = {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}]}
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": concept}
+
+
+def _constraint(key: str, expression: str, human: str) -> dict[str, Any]:
+    return {
+        "url": CONSTRAINT,
+        "extension": [
+            {"url": "key", "valueId": key},
+            {"url": "severity", "valueCode": "error"},
+            {"url": "expression", "valueString": expression},
+            {"url": "human", "valueString": human},
+        ],
     }
-    if item.kind in ("int", "decimal"):
-        coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": float(choice.value)}]
-    option: dict[str, Any] = {"valueCoding": coding}
-    if item.default is not None and item.default == choice.value:
-        option["initialSelected"] = True
-    return option
 
 
-def _question(item: Item, group: Group | None = None) -> list[dict[str, Any]]:
+def _question(
+    item: Item, base: str, tr: Translate | None, group: Group | None = None
+) -> list[dict[str, Any]]:
     link = link_id(item.name, group.name if group else None)
-    node: dict[str, Any] = {"linkId": link, "text": item.label, "type": fhir_type(item)}
-    if item.loinc:
-        node["code"] = [{"system": LOINC, "code": item.loinc, "display": item.label}]
-    node["required"] = item.required
+    node: dict[str, Any] = with_translation({"linkId": link}, "text", item.label, tr)
+    node["type"] = fhir_type(item)
+    loinc = item.loinc or EXTRA_LOINC.get(link)
+    if loinc:
+        node["code"] = [{"system": LOINC, "code": loinc, "display": str(item.label)}]
+    # In a repeating group, an item is required only in a row that has answers (see _group).
+    node["required"] = item.required and (group is None or item.shown_if is not None)
     if item.kind == "multi":
         node["repeats"] = True
     if item.max_length is not None:
         node["maxLength"] = item.max_length
+    extensions: list[dict[str, Any]] = []
     if item.choices:
-        node["answerOption"] = [_option(link, item, i) for i in range(len(item.choices))]
+        node["answerValueSet"] = f"#{LIST_OF_LINK[link]}"
+        if item.default is not None:
+            node["initial"] = [{"valueCoding": coding(link, item.default, base)}]
     elif item.kind in ("int", "decimal"):
         value_key = "valueInteger" if item.kind == "int" else "valueDecimal"
         bounds = ((MIN_VALUE, item.minimum), (MAX_VALUE, item.maximum))
-        extensions = [{"url": url, value_key: v} for url, v in bounds if v is not None]
-        if extensions:
-            node["extension"] = extensions
-    _with_enable_when(node, item.shown_if, group)
+        extensions += [{"url": url, value_key: v} for url, v in bounds if v is not None]
+    if item.must_be_true:
+        extensions.append(_item_control("check-box", "Check-box"))
+        human = str(item.required_message or "Tick the box to continue.")
+        extensions.append(
+            _constraint(f"{item.name.replace('_', '-')}-true", "answer.value = true", human)
+        )
+    if extensions:
+        node["extension"] = extensions
+    _with_enable_when(node, item.shown_if, base, group)
     if item.help:
-        node["item"] = [_display(f"{link}.help", item.help, help_text=True)]
-    intro = [_display(f"{link}.intro", item.intro)] if item.intro else []
+        node["item"] = [_display(f"{link}.help", item.help, tr, help_text=True)]
+    intro = [_display(f"{link}.intro", item.intro, tr)] if item.intro else []
     for display in intro:
-        _with_enable_when(display, item.shown_if, group)
+        _with_enable_when(display, item.shown_if, base, group)
     return [*intro, node]
 
 
-def _group(group: Group) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "linkId": group.name,
-        "text": group.label,
-        "type": "group",
-        "required": group.min_entries > 0,
-        "repeats": True,
-    }
-    _with_enable_when(node, group.shown_if)
-    children = [_display(f"{group.name}.help", group.help, help_text=True)] if group.help else []
-    children += [node for sub in group.items for node in _question(sub, group)]
+def _row_rule(group: Group) -> str:
+    """FHIRPath on one row of a repeating group: a row with answers has its required items."""
+    required = [
+        f"item.where(linkId='{link_id(sub.name, group.name)}').answer.exists()"
+        for sub in group.items
+        if sub.required and sub.shown_if is None
+    ]
+    return f"item.answer.exists() implies ({' and '.join(required)})"
+
+
+def _group(group: Group, base: str, tr: Translate | None) -> dict[str, Any]:
+    node: dict[str, Any] = with_translation({"linkId": group.name}, "text", group.label, tr)
+    node.update(type="group", required=group.min_entries > 0, repeats=True)
+    node["extension"] = [
+        _constraint(f"{group.name.replace('_', '-')}-row", _row_rule(group), str(group.label))
+    ]
+    _with_enable_when(node, group.shown_if, base)
+    children = (
+        [_display(f"{group.name}.help", group.help, tr, help_text=True)] if group.help else []
+    )
+    children += [node for sub in group.items for node in _question(sub, base, tr, group)]
     node["item"] = children
     return node
 
 
-def _step(step: Step) -> dict[str, Any]:
+def _phq9_total() -> dict[str, Any]:
+    terms = " + ".join(
+        f"%resource.repeat(item).where(linkId='{link}').answer.value.code"
+        f".replace('phq-gad-frequency.', '').toInteger()"
+        for link in PHQ9_ITEMS
+    )
+    text = "PHQ-9 total score"
+    return {
+        "extension": [_expression(terms, CALCULATED_EXPRESSION)],
+        "linkId": PHQ9_TOTAL,
+        "code": [{"system": LOINC, "code": PHQ9_TOTAL_LOINC, "display": text}],
+        "text": text,
+        "type": "integer",
+        "required": False,
+        "readOnly": True,
+    }
+
+
+def _instrument(name: str, children: list[dict[str, Any]]) -> dict[str, Any]:
+    code, display, _ = INSTRUMENTS[name]
     node: dict[str, Any] = {
-        "linkId": step.name,
-        "prefix": str(step.number),
-        "text": step.title,
+        "linkId": name,
+        "code": [{"system": LOINC, "code": code, "display": display}],
+        "text": display,
         "type": "group",
     }
-    _with_enable_when(node, step.shown_if)
+    if name == "phq9":
+        at = next(i for i, c in enumerate(children) if c["linkId"] == PHQ9_ITEMS[-1]) + 1
+        children = [*children[:at], _phq9_total(), *children[at:]]
+    node["item"] = children
+    return node
+
+
+INSTRUMENT_OF = {item: name for name, (_, _, items) in INSTRUMENTS.items() for item in items}
+
+
+def _step(step: Step, base: str, tr: Translate | None) -> dict[str, Any]:
+    node: dict[str, Any] = {"linkId": step.name, "prefix": str(step.number)}
+    with_translation(node, "text", step.title, tr)
+    node["type"] = "group"
+    _with_enable_when(node, step.shown_if, base)
     children: list[dict[str, Any]] = []
     if step.intro:
-        children.append(_display(f"{step.name}.intro", step.intro))
+        children.append(_display(f"{step.name}.intro", step.intro, tr))
+    panels: dict[str, list[dict[str, Any]]] = {}
     for element in step.items:
         if isinstance(element, Group):
-            children.append(_group(element))
+            children.append(_group(element, base, tr))
+            continue
+        nodes = _question(element, base, tr)
+        panel = INSTRUMENT_OF.get(element.name)
+        if panel is None:
+            children.extend(nodes)
+        elif panel in panels:
+            panels[panel].extend(nodes)
         else:
-            children.extend(_question(element))
-    node["item"] = children
+            panels[panel] = nodes
+            children.append({"panel": panel})
+    node["item"] = [
+        _instrument(c["panel"], panels[c["panel"]]) if "panel" in c else c for c in children
+    ]
     return node
 
 
-def to_fhir_questionnaire(base_url: str = "") -> dict[str, Any]:
-    """The whole questionnaire as a FHIR R4 ``Questionnaire`` resource (JSON-ready dict)."""
-    return {
+def to_fhir_questionnaire(
+    base_url: str = DEFAULT_BASE_URL, translate: Translate | None = None
+) -> dict[str, Any]:
+    """The whole questionnaire as a FHIR R4 ``Questionnaire`` resource (JSON-ready dict).
+
+    ``base_url`` is the configured public base URL (``PUBLIC_URL``), never a request's
+    host; ``translate`` gives the Spanish of an English message (none: English only).
+    """
+    base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
-        "url": questionnaire_url(base_url),
+        "contained": [value_set(name, base, translate) for name in LISTS],
+        "url": questionnaire_url(base),
         "version": QUESTIONNAIRE_VERSION,
         "name": "PrescreenKetamineTherapy",
-        "title": "Prescreen: ketamine therapy pre-screening questionnaire",
-        "status": "active",
-        "subjectType": ["Patient"],
-        "language": "en",
-        "description": (
-            "Pre-screening questionnaire for ketamine / esketamine therapy. A triage aid for a "
-            "clinician evaluation: it does not diagnose or prescribe."
-        ),
-        "item": [_step(step) for step in STEPS],
     }
-
-
-# -- answers -------------------------------------------------------------------------------
-
-
-def fhir_answers(item: Item, value: Any, group: str | None = None) -> list[dict[str, Any]]:
-    """The ``QuestionnaireResponse`` answers of one stored value (``[]`` when unanswered)."""
-    if value is None or value == "" or value == []:
-        return []
-    link = link_id(item.name, group)
-    values = value if isinstance(value, list) else [value]
-    if item.choices:
-        answers = []
-        for v in values:
-            choice = item.choice(v)
-            coding = {"system": coding_system(link), "code": choice.value if choice else str(v)}
-            if choice:
-                coding["display"] = choice.label
-            answers.append({"valueCoding": coding})
-        return answers
-    key = {
-        "date": "valueDate",
-        "int": "valueInteger",
-        "decimal": "valueDecimal",
-        "bool": "valueBoolean",
-    }.get(item.kind, "valueString")
-    return [{key: v} for v in values]
-
-
-def _response_item(item: Item, value: Any, group: str | None = None) -> dict[str, Any] | None:
-    answers = fhir_answers(item, value, group)
-    if not answers:
-        return None
-    return {"linkId": link_id(item.name, group), "text": item.label, "answer": answers}
-
-
-def to_fhir_response_items(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``QuestionnaireResponse.item`` for an answers document, matching the Questionnaire's tree.
-
-    One group per shown step; a repeating group gives one item per entry (same linkId).
-    Answers to questions no longer shown are left out.
-    """
-    shown = prune_hidden(answers)
-    items: list[dict[str, Any]] = []
-    for step in STEPS:
-        children: list[dict[str, Any]] = []
-        for element in step.items:
-            value = shown.get(element.name)
-            if isinstance(element, Group):
-                for entry in value if isinstance(value, list) else []:
-                    subs = [
-                        node
-                        for sub in element.items
-                        if (node := _response_item(sub, entry.get(sub.name), element.name))
-                    ]
-                    if subs:
-                        children.append(
-                            {"linkId": element.name, "text": element.label, "item": subs}
-                        )
-            elif (node := _response_item(element, value)) is not None:
-                children.append(node)
-        if children:
-            items.append({"linkId": step.name, "text": step.title, "item": children})
-    return items
+    with_translation(
+        resource, "title", "Prescreen: ketamine therapy pre-screening questionnaire", None
+    )
+    resource.update(
+        status="active",
+        subjectType=["Patient"],
+        language="en",
+        description=(
+            "Pre-screening questionnaire for ketamine / esketamine therapy. A triage aid for a "
+            "clinician evaluation: it does not diagnose or prescribe. Answer codes: "
+            f"{code_system_url(base)}."
+        ),
+        item=[_step(step, base, translate) for step in STEPS],
+    )
+    return resource

@@ -64,6 +64,9 @@ ACTION_LABELS = {
     "keys_rotated": _l("Encryption keys rotated"),
     "backup_created": _l("Database backed up"),
     "backup_restored": _l("Database restored from a backup"),
+    "api_token_issue": _l("Issued an API token"),
+    "api_token_revoke": _l("Revoked an API token"),
+    "api_submit": _l("A questionnaire response came in through the API"),
 }
 
 SCORE_LABELS = {

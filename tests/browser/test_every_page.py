@@ -87,6 +87,9 @@ STAFF_PAGES = [
     "staff-submission-conflict",
     "staff-dashboard",
     "staff-audit",
+    "staff-api-tokens",
+    "staff-api-tokens-errors",
+    "staff-api-tokens-issued",
     "staff-account",
     "staff-reevaluate",
     "staff-print",
@@ -303,6 +306,13 @@ def staff_tour(
             ("staff-print", f"/review/submissions/{likely}/print"),
         ]:
             tour.visit(page, name, path)
+        tour.visit(page, "staff-api-tokens", "/admin/api-tokens/")
+        _submit(page, "Issue the token")
+        tour.check(page, "staff-api-tokens-errors")
+        page.get_by_label("Name of the system that will use it").fill("Intake app")
+        page.get_by_label("Check questionnaire responses without storing them").check()
+        _submit(page, "Issue the token")
+        tour.check(page, "staff-api-tokens-issued")
         _submission_errors(tour, page, likely)
         page.set_viewport_size(DESKTOP)  # where staff mostly work
         tour.visit(page, "staff-queue-desktop", "/review/")

@@ -11,6 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from app import rules
 from app.fhir.bundle import PHQ9_TOTAL_LOINC, build_bundle
+from app.questionnaire import QUESTIONNAIRE_VERSION
 from tests.rules.examples import AS_OF, EXAMPLES
 
 SUBMITTED = dt.datetime(2026, 11, 25, 14, 30)
@@ -56,7 +57,9 @@ def test_every_worked_example_gives_a_valid_bundle(name: str) -> None:
 def test_answers_are_typed_and_linked_to_the_questionnaire() -> None:
     document = bundle_for(EXAMPLES["E1"][0])
     response = resources(document)["QuestionnaireResponse"]
-    assert response["questionnaire"] == "https://clinic.example/fhir/Questionnaire/prescreen"
+    assert response["questionnaire"] == (
+        f"https://clinic.example/fhir/Questionnaire/prescreen|{QUESTIONNAIRE_VERSION}"
+    )
     assert response["status"] == "completed"
     assert response["authored"] == "2026-11-25T14:30:00+00:00"
 
@@ -73,10 +76,16 @@ def test_answers_are_typed_and_linked_to_the_questionnaire() -> None:
     assert answers_of("date_of_birth", items) == [{"valueDate": "1984-03-02"}]
     assert answers_of("consent_privacy", items) == [{"valueBoolean": True}]
     assert answers_of("bp_systolic", items) == [{"valueInteger": 128}]
-    assert answers_of("conditions", items)[0]["valueCoding"]["code"] == "depression"
+    system = "https://clinic.example/fhir/CodeSystem/prescreen"
+    assert answers_of("conditions", items)[0]["valueCoding"] == {
+        "system": system,
+        "code": "condition.depression",
+        "display": "Depression",
+    }
     drugs = answers_of("medication_trials.drug", items)
-    assert drugs[0]["valueCoding"]["code"] == "sertraline"
-    assert answers_of("phq9_1", items)[0]["valueCoding"]["code"] == "3"
+    assert drugs[0]["valueCoding"]["code"] == "drug.sertraline"
+    assert answers_of("phq9_1", items)[0]["valueCoding"]["code"] == "phq-gad-frequency.3"
+    assert answers_of("phq9_total", items) == [{"valueInteger": 16}]
 
 
 def test_the_bundle_is_a_pure_function_of_its_inputs() -> None:
@@ -92,4 +101,7 @@ def test_a_decision_without_phq9_has_no_observation() -> None:
     document = build_bundle(answers, decision, reference="PS-7K3M-Q9TD", submitted_at=SUBMITTED)
     Bundle.model_validate(document)
     assert "Observation" not in resources(document)
-    assert document["entry"][1]["resource"]["questionnaire"].startswith("urn:prescreen:")
+    # Without a base URL, the default public base URL (never a request's host).
+    assert document["entry"][1]["resource"]["questionnaire"].startswith(
+        "http://127.0.0.1:5000/fhir/Questionnaire/prescreen|"
+    )

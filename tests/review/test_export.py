@@ -13,6 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 from flask.testing import FlaskClient
 
 from app.models import Submission
+from app.questionnaire import QUESTIONNAIRE_VERSION
 from app.review.export import COLUMNS, neutralise
 from tests.rules.builders import baseline, phq9_total
 
@@ -155,7 +156,10 @@ def test_the_fhir_bundle_validates_and_carries_the_decision(
     assert notes[0].startswith("LOG-NO-TRANSPORT: ")
     assert len(notes) == len(submission.decision["rules"])
     response_resource = resources["QuestionnaireResponse"]
-    assert response_resource.questionnaire.endswith("/fhir/Questionnaire/prescreen")
+    # The configured public base URL and the questionnaire's version, never the request's host.
+    assert response_resource.questionnaire == (
+        f"http://127.0.0.1:5000/fhir/Questionnaire/prescreen|{QUESTIONNAIRE_VERSION}"
+    )
     assert response_resource.identifier.value == submission.reference
 
 
