@@ -27,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 from app.auth import role_required, staff_required
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
-from app.review import bp, charts, export, forms, services
+from app.review import bp, charts, export, forms, printable, services
 from app.review.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -304,9 +304,15 @@ def record_evaluation(submission_id: int) -> ResponseReturnValue:
 @bp.get("/submissions/<int:submission_id>/print")
 @staff_required
 def print_view(submission_id: int) -> ResponseReturnValue:
-    """A printable page of one submission (audited like any view)."""
+    """A printable hand-off sheet of one submission (audited like any view)."""
     page = services.open_submission(submission_id, _me(), action="view_print")
-    return render_template("review/print.html", page=page, submission=page.submission, now=utcnow())
+    return render_template(
+        "review/print.html",
+        page=page,
+        submission=page.submission,
+        sheet=printable.print_sheet(page.submission),
+        now=utcnow(),
+    )
 
 
 @bp.get("/submissions/<int:submission_id>/fhir")

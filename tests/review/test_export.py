@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from app.models import Submission
 from app.questionnaire import QUESTIONNAIRE_VERSION
 from app.review.export import COLUMNS, neutralise
+from tests.review.helpers import form_fields
 from tests.rules.builders import baseline, phq9_total
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -163,18 +164,33 @@ def test_the_fhir_bundle_validates_and_carries_the_decision(
     assert response_resource.identifier.value == submission.reference
 
 
-def test_the_printable_page_has_the_decision_and_the_answers(
+def test_the_printable_page_is_a_hand_off_sheet(
     client: FlaskClient,
     login: Callable[..., Any],
     make_submission: Callable[..., Submission],
 ) -> None:
-    submission = make_submission()
+    """Contact details, the decision with its reasons, the trials as tables and the notes."""
+    submission = make_submission(
+        baseline(phone="(555) 010-4242", preferred_contact="phone", preferred_language="es")
+    )
     login(client)
-    response = client.get(f"/review/submissions/{submission.id}/print")
+    url = f"/review/submissions/{submission.id}"
+    fields = form_fields(client.get(url).get_data(as_text=True))
+    noted = client.post(f"{url}/notes", data={**fields, "body": "Called, left a message."})
+    assert noted.status_code == 302
+    response = client.get(f"{url}/print")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert submission.reference in html
     assert "INC-TRD-2-TRIALS" in html
     assert "Alex" in html
+    contact = html[html.index("<h2>Contact</h2>") : html.index("Decision and rules that fired")]
+    for shown in ("(555) 010-4242", "alex@example.org", "<dd>Phone</dd>", "<dd>Spanish</dd>"):
+        assert shown in contact
+    trials = html[html.index("<caption>Antidepressant trials</caption>") :]
+    trials = trials[: trials.index("</table>")]
+    assert trials.count("<tr>") == 1 + len(baseline()["medication_trials"])
+    assert '<th scope="row">sertraline (Zoloft)</th><td>150</td><td>10</td>' in trials
+    assert "Called, left a message." in html
     assert 'class="staff print-page"' in html
     assert "<form" not in html[html.index("<main") :]
