@@ -20,7 +20,6 @@ _MSM_DURATION: Final[Mapping[str, int]] = {
     "over_24_months": 3,
 }
 _NOT_FULL: Final = ("none", "partial")
-_new_tuple = tuple.__new__
 _RESPONSES: Final = ("none", "partial", "full")
 _YES_NO: Final = ("yes", "no")
 
@@ -311,10 +310,7 @@ def assess_trial(index: int, trial: Mapping[str, Any], settings: Settings) -> Tr
         if failed is None:
             gaps.append("response")
         missing = tuple(gaps)
-    # tuple.__new__ skips the named tuple's Python-level __new__ (hot path).
-    return _new_tuple(
-        Trial, (index, shown, key, adequacy, counts_as, missing, why, stopped, minimum)
-    )
+    return Trial(index, shown, key, adequacy, counts_as, missing, why, stopped, minimum)
 
 
 def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
@@ -383,43 +379,39 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
             systolic >= settings.bp_crisis_systolic or diastolic >= settings.bp_crisis_diastolic
         )
 
-    # Positional, in field order; tuple.__new__ skips the named tuple's Python-level __new__.
-    return _new_tuple(
-        Scores,
-        (
-            age,  # age_years
-            depression,  # depression_pathway
-            phq9,  # phq9_total
-            phq9_band(phq9) if phq9 is not None else None,  # phq9_band
-            item9,  # phq9_item9
-            gad7,  # gad7_total
-            gad7_band(gad7) if gad7 is not None else None,  # gad7_band
-            pcl5,  # pcl5_total
-            pcl5 >= settings.pcl5_cutoff if pcl5 is not None else None,  # pcl5_probable_ptsd
-            adequate_failed,  # adequate_failed_trials
-            possible_failed,  # possible_failed_trials
-            adequate_failed >= minimum_failed,  # trd_met
-            adequate_failed + possible_failed >= minimum_failed,  # trd_possible
-            augmentation_used,  # augmentation_used
-            len(therapies),  # psychotherapy_substantial_trials
-            tms_adequate_failed,  # tms_adequate_failed
-            ect_used_failed,  # ect_used_failed
-            m_duration,  # msm_duration
-            m_severity,  # msm_severity
-            m_medication,  # msm_medication
-            m_augmentation,  # msm_augmentation
-            m_ect,  # msm_ect
-            m_total,  # msm_total
-            m_band,  # msm_band
-            m_band or "not_staged",  # treatment_resistance_stage
-            bp_given,  # bp_given
-            bp_elevated,  # bp_elevated
-            bp_crisis,  # bp_crisis_range
-            get("asq_thoughts_now") == "yes",  # safety_acute
-            trials,  # trials
-            failed_drugs,  # failed_drugs (not in the document)
-            therapies,  # substantial_therapies (not in the document)
-        ),
+    return Scores(
+        age_years=age,
+        depression_pathway=depression,
+        phq9_total=phq9,
+        phq9_band=phq9_band(phq9) if phq9 is not None else None,
+        phq9_item9=item9,
+        gad7_total=gad7,
+        gad7_band=gad7_band(gad7) if gad7 is not None else None,
+        pcl5_total=pcl5,
+        pcl5_probable_ptsd=pcl5 >= settings.pcl5_cutoff if pcl5 is not None else None,
+        adequate_failed_trials=adequate_failed,
+        possible_failed_trials=possible_failed,
+        trd_met=adequate_failed >= minimum_failed,
+        trd_possible=adequate_failed + possible_failed >= minimum_failed,
+        augmentation_used=augmentation_used,
+        psychotherapy_substantial_trials=len(therapies),
+        tms_adequate_failed=tms_adequate_failed,
+        ect_used_failed=ect_used_failed,
+        msm_duration=m_duration,
+        msm_severity=m_severity,
+        msm_medication=m_medication,
+        msm_augmentation=m_augmentation,
+        msm_ect=m_ect,
+        msm_total=m_total,
+        msm_band=m_band,
+        treatment_resistance_stage=m_band or "not_staged",
+        bp_given=bp_given,
+        bp_elevated=bp_elevated,
+        bp_crisis_range=bp_crisis,
+        safety_acute=get("asq_thoughts_now") == "yes",
+        trials=trials,
+        failed_drugs=failed_drugs,  # (not in the document)
+        substantial_therapies=therapies,  # (not in the document)
     )
 
 
