@@ -11,7 +11,19 @@ from config import Config, config_for
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
-    from app import cli, crypto, errors, extensions, logging_setup, security, templating
+    from app import (
+        checkpoints,
+        cli,
+        crypto,
+        errors,
+        extensions,
+        i18n,
+        logging_setup,
+        security,
+        session_cookie,
+        sqlite_locking,
+        templating,
+    )
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.public import bp as public_bp
@@ -34,7 +46,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up
 
     logging_setup.init_app(app)
+    sqlite_locking.init_app(app)  # engine options, before the database is bound
     extensions.init_app(app)
+    checkpoints.init_app(app)
+    session_cookie.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from typing import ClassVar
 
+from flask import Flask
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PAGES = 1000  # SQLite's own wal_autocheckpoint
 FALLBACK_PAGES = 10_000
 
-# The wal_autocheckpoint of this process's new SQLite connections (extensions._sqlite_pragmas).
+# The wal_autocheckpoint of this process's new SQLite connections (sqlite_locking._sqlite_pragmas).
 autocheckpoint_pages = DEFAULT_PAGES
 
 
@@ -87,3 +88,11 @@ class Checkpointer(threading.Thread):
                 connection = None
         if connection is not None:
             connection.close()
+
+
+def init_app(app: Flask) -> None:
+    """Start the checkpoint thread for an SQLite file database, if configured."""
+    path = database_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    seconds = float(app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0)
+    if path is not None and seconds > 0:
+        Checkpointer.ensure(path, seconds)

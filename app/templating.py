@@ -11,7 +11,7 @@ from flask import Flask, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from app.extensions import translations
+from app.i18n import translations
 from app.questionnaire import gettext_in
 
 

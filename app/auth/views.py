@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from app.auth import bp, forms, services, twofactor
 from app.auth.decorators import staff_required
-from app.extensions import rate_limit
+from app.extensions import limiter
 from app.urls import safe_next
 
 # (endpoint, label, roles that see it; empty = every staff member)
@@ -48,7 +48,7 @@ def _after_login() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def login() -> ResponseReturnValue:
     """Staff sign-in; every failure gets the same message, whatever went wrong."""
     if current_user.is_authenticated and request.method == "GET":
@@ -91,7 +91,7 @@ def logout() -> ResponseReturnValue:
 
 @bp.route("/account", methods=["GET", "POST"])
 @staff_required
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def account() -> ResponseReturnValue:
     """The signed-in user's account: change the password."""
     user = current_user._get_current_object()
@@ -112,7 +112,7 @@ def account() -> ResponseReturnValue:
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def two_factor() -> ResponseReturnValue:
     """The second step of sign-in: a code from the authenticator app, or a recovery code."""
     user = twofactor.pending_user()
@@ -131,7 +131,7 @@ def two_factor() -> ResponseReturnValue:
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def two_factor_setup() -> ResponseReturnValue:
     """Enrol an authenticator app: during a sign-in that needs one, or from the account page."""
     user = twofactor.pending_user() or (

@@ -21,7 +21,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from app import questionnaire
-from app.extensions import translations
+from app.i18n import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
 
