@@ -38,9 +38,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     for name in ("SECRET_KEY", "ENCRYPTION_KEYS", "BLIND_INDEX_KEY"):
         if not app.config.get(name):
             raise RuntimeError(f"{name} must be set (environment variable {name}).")
-    crypto.configure(
-        crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
-    )
+    crypto.init_app(app)
     rule_settings = {**app.config["RULES"]}
     rule_settings.update({k: v for k, v in app.config.items() if k.startswith("RULES_")})
     app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up

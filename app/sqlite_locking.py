@@ -18,8 +18,6 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from app import checkpoints
-
 # Set for requests that change data: on SQLite their transaction takes the write lock up front
 # (BEGIN IMMEDIATE), so two writers queue on the busy timeout instead of one failing mid-way.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -42,8 +40,6 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Raised while a background thread checkpoints (app/checkpoints.py).
-    cursor.execute(f"PRAGMA wal_autocheckpoint={int(checkpoints.autocheckpoint_pages)}")
     # The busy timeout sqlite3.connect set (the engine's ``timeout``), restored after each poll.
     record.info["busy_ms"] = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
     cursor.close()
