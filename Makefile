@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 STAMP := $(VENV)/.installed
 
-.PHONY: messages demo-code run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
+.PHONY: messages demo-code run test test-pg screenshots bench lint fmt migration setup db demo-account translations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ demo-code: setup
 run: demo-account
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# A test run changes no tracked file: its screenshots go to tests/screenshots/ (ignored).
 test: setup browsers
 	$(BIN)/pytest
+
+# The README's pictures (docs/screenshots), taken by the walk over every page.
+screenshots: setup browsers
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_every_page.py
 
 # The database tests again on PostgreSQL (CI has a server on 127.0.0.1).
 test-pg: setup
