@@ -141,7 +141,7 @@ def export_csv() -> ResponseReturnValue:
 def _forms(page: services.SubmissionPage, **bound: Any) -> dict[str, Any]:
     """The four forms of the submission page; ``bound`` ones keep what was typed."""
     version = str(page.submission.version)
-    built = {
+    built: dict[str, Any] = {
         "status_form": bound.get("status_form") or forms.StatusForm(formdata=None),
         "assign_form": bound.get("assign_form") or forms.AssignForm(formdata=None),
         "note_form": bound.get("note_form") or forms.NoteForm(formdata=None),

@@ -38,7 +38,7 @@ def _after(step: Step, draft: services.OpenDraft) -> str:
 
 def _render(
     step: Step, form: forms.StepForm, draft: services.OpenDraft | None, **context: Any
-) -> ResponseReturnValue:
+) -> str:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
     return render_template(
