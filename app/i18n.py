@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
@@ -15,7 +16,9 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
-    return request.accept_languages.best_match(languages) or "en"
+    return request.accept_languages.best_match(languages) or str(
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def translations() -> NullTranslations:
@@ -37,8 +40,27 @@ def translations() -> NullTranslations:
     return cached[1]
 
 
+def language_names(codes: tuple[str, ...]) -> dict[str, str]:
+    """Each language's name in itself, from CLDR (``es`` -> ``Español``); an unknown code
+    stops start-up."""
+    names = {}
+    for code in codes:
+        name = Locale.parse(code).get_display_name(code) or code
+        names[code] = name[:1].upper() + name[1:]
+    return names
+
+
+def languages() -> dict[str, str]:
+    """The app's languages and their names, for the language switch."""
+    names: dict[str, str] = current_app.extensions["languages"]
+    return names
+
+
 def init_app(app: Flask) -> None:
-    """Jinja's ``_``, ``ngettext``... (installed by Flask-Babel) read the cached catalogue."""
+    """The app's languages (``LANGUAGES``, names checked at start-up); Jinja's ``_``,
+    ``ngettext``... (installed by Flask-Babel) read the cached catalogue."""
+    app.extensions["languages"] = language_names(tuple(app.config["LANGUAGES"]))
+    app.jinja_env.globals["languages"] = languages
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,16 +11,9 @@ from markupsafe import Markup
 
 from app.auth import bp, forms, services, twofactor
 from app.auth.decorators import staff_required
+from app.auth.menu import staff_menu
 from app.extensions import limiter
 from app.urls import safe_next
-
-# (endpoint, label, roles that see it; empty = every staff member)
-NAV_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    ("review.queue", _l("Queue"), ()),
-    ("review.dashboard", _l("Dashboard"), ()),
-    ("review.audit_log", _l("Audit log"), ("admin",)),
-    ("auth.account", _l("Account"), ()),
-)
 
 ROLE_LABELS = {
     "coordinator": _l("Intake coordinator"),
@@ -31,16 +24,7 @@ ROLE_LABELS = {
 
 @bp.app_context_processor
 def staff_nav() -> dict[str, Any]:
-    def staff_nav_links() -> list[dict[str, Any]]:
-        """The staff menu for the signed-in user: pages that exist and that their role opens."""
-        return [
-            {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
-            for endpoint, label, roles in NAV_LINKS
-            if endpoint in current_app.view_functions
-            and (not roles or current_user.has_role(*roles))
-        ]
-
-    return {"staff_nav_links": staff_nav_links}
+    return {"staff_nav_links": staff_menu.links}
 
 
 def _after_login() -> str:
@@ -90,6 +74,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@staff_menu.entry(bp, _l("Account"), order=90)
 @staff_required
 @limiter.limit("10 per minute", methods=["POST"])
 def account() -> ResponseReturnValue:
