@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -10,7 +12,7 @@ from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from app.i18n import select_locale
@@ -26,9 +28,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[Table]  # every model maps one table (statements built on it are typed)
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class: Flask-SQLAlchemy's db.Model, a subclass of Base. mypy cannot use a
+# class read off an object as a base (python/mypy#8603), so it sees Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
