@@ -52,6 +52,16 @@ def test_a_third_language_is_a_catalogue_and_a_setting(
     assert HEADING in english
 
 
+def test_a_regional_language_is_named_as_html_names_it(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(LANGUAGES=("en", "es", "pt_BR"))
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'value="pt_BR" lang="pt-BR">Português (Brasil)</button>' in page
+    brazil = app.test_client().get("/", headers={"Accept-Language": "pt-BR"})
+    assert '<html lang="pt-BR">' in brazil.get_data(as_text=True)
+
+
 def test_the_default_languages_are_english_and_spanish(app: Flask) -> None:
     assert app.config["LANGUAGES"] == ("en", "es")
     page = app.test_client().get("/").get_data(as_text=True)
