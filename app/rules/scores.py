@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from .answers import Answers, choices, iso_date, number, whole, whole_years
 from .settings import Settings
@@ -150,50 +150,37 @@ class ScoresView(Mapping[str, Any]):
         return self._scores.to_document()
 
 
+T = TypeVar("T")
+
+
+def banded(total: int, bands: tuple[tuple[int, T], ...], above: T) -> T:
+    """The value of the first band whose upper bound (inclusive) ``total`` does not exceed."""
+    for upper, value in bands:
+        if total <= upper:
+            return value
+    return above
+
+
 def phq9_band(total: int) -> str:
     """minimal 0-4 | mild 5-9 | moderate 10-14 | moderately_severe 15-19 | severe 20-27."""
-    if total <= 4:
-        return "minimal"
-    if total <= 9:
-        return "mild"
-    if total <= 14:
-        return "moderate"
-    if total <= 19:
-        return "moderately_severe"
-    return "severe"
+    return banded(
+        total, ((4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately_severe")), "severe"
+    )
 
 
 def gad7_band(total: int) -> str:
     """minimal 0-4 | mild 5-9 | moderate 10-14 | severe 15-21."""
-    if total <= 4:
-        return "minimal"
-    if total <= 9:
-        return "mild"
-    if total <= 14:
-        return "moderate"
-    return "severe"
+    return banded(total, ((4, "minimal"), (9, "mild"), (14, "moderate")), "severe")
 
 
 def msm_band(total: int) -> str:
     """mild 3-6 | moderate 7-10 | severe 11-15."""
-    if total <= 6:
-        return "mild"
-    if total <= 10:
-        return "moderate"
-    return "severe"
+    return banded(total, ((6, "mild"), (10, "moderate")), "severe")
 
 
 def msm_medication(failed: int) -> int:
     """MSM antidepressant-failure level from the number of adequate failed medications."""
-    if failed <= 2:
-        return 1
-    if failed <= 4:
-        return 2
-    if failed <= 6:
-        return 3
-    if failed <= 10:
-        return 4
-    return 5
+    return banded(failed, ((2, 1), (4, 2), (6, 3), (10, 4)), 5)
 
 
 def msm_severity(phq9_total: int | None, psychosis_current: object) -> int | None:
