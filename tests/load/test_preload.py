@@ -36,7 +36,7 @@ def test_under_preload_app_the_thread_runs_in_the_worker_not_the_master(tmp_path
     env = server_env(
         f"sqlite:///{tmp_path / 'preload.db'}",
         SQLITE_CHECKPOINT_SECONDS="0.05",
-        GUNICORN_CMD_ARGS=f"--preload --config {hooks}",
+        GUNICORN_CMD_ARGS=f"--preload --no-control-socket --config {hooks}",
     )
     migrate(env)
     with gunicorn(env, workers=1) as server:
