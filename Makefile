@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 STAMP := $(VENV)/.installed
 
-.PHONY: messages demo-code run test test-pg bench lint fmt migration setup db demo-account translations browsers clean
+.PHONY: messages demo-code run test test-pg screenshots bench lint fmt migration setup db demo-account translations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ demo-code: setup
 run: demo-account
 	@trap 'kill 0' INT TERM EXIT; $(FLASK) worker & $(FLASK) run --host 127.0.0.1 --port 5000
 
+# A test run changes no tracked file: its screenshots go to tests/screenshots/ (ignored).
 test: setup browsers
 	$(BIN)/pytest
+
+# The README's pictures (docs/screenshots), taken by the walk over every page.
+screenshots: setup browsers
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_every_page.py
 
 # The database tests again on PostgreSQL (CI has a server on 127.0.0.1).
 test-pg: setup
@@ -58,10 +63,15 @@ test-pg: setup
 bench: setup
 	$(BIN)/python -m bench
 
+# mypy checks all of app/ (pyproject.toml); these also under --strict.
+STRICT := app/rules app/questionnaire app/extensions.py app/sqlite_locking.py \
+	app/session_cookie.py app/i18n.py app/checkpoints.py app/crypto.py
+
 lint: setup
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
-	$(BIN)/mypy --strict --follow-imports=silent app/rules app/questionnaire
+	$(BIN)/mypy
+	$(BIN)/mypy --strict --follow-imports=silent $(STRICT)
 
 fmt: setup
 	$(BIN)/ruff format app tests bench

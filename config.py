@@ -97,7 +97,11 @@ class Config:
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
     PERMANENT_SESSION_LIFETIME = timedelta(days=DRAFT_EXPIRY_DAYS)
-    LANGUAGES = ("en", "es")
+    # The pages' languages, the default first: each needs its catalogue in app/translations
+    # (CONTRIBUTING.md, "A new language").
+    LANGUAGES = tuple(
+        code.strip() for code in (_env("LANGUAGES", "en,es") or "").split(",") if code.strip()
+    )
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
 

@@ -12,14 +12,18 @@ from config import Config, config_for
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
     from app import (
+        checkpoints,
         cli,
         clinic,
         crypto,
         errors,
         extensions,
+        i18n,
         jobs,
         logging_setup,
         security,
+        session_cookie,
+        sqlite_locking,
         startup,
         templating,
         urls,
@@ -38,14 +42,16 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.from_pyfile("settings.py", silent=True)
     app.config.update(overrides)
     startup.check(app.config)  # one message naming every missing or malformed setting
-    crypto.configure(
-        crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
-    )
+    crypto.init_app(app)
     clinic.init_app(app)  # bad rule settings stop start-up
 
     logging_setup.init_app(app)
+    sqlite_locking.init_app(app)  # engine options, before the database is bound
     extensions.init_app(app)
     jobs.init_app(app)
+    checkpoints.init_app(app)
+    session_cookie.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added

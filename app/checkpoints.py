@@ -17,17 +17,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from typing import ClassVar
+from typing import Any
 
+from flask import Flask
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PAGES = 1000  # SQLite's own wal_autocheckpoint
 FALLBACK_PAGES = 10_000
-
-# The wal_autocheckpoint of this process's new SQLite connections (extensions._sqlite_pragmas).
-autocheckpoint_pages = DEFAULT_PAGES
 
 
 def database_path(url: str) -> str | None:
@@ -39,10 +40,7 @@ def database_path(url: str) -> str | None:
 
 
 class Checkpointer(threading.Thread):
-    """Checkpoints one database file every ``seconds``, for as long as the process lives."""
-
-    running: ClassVar[dict[str, Checkpointer]] = {}
-    _lock = threading.Lock()
+    """Checkpoints one database file every ``seconds``, until stopped."""
 
     def __init__(self, path: str, seconds: float) -> None:
         super().__init__(name="sqlite-checkpoints", daemon=True)
@@ -50,18 +48,6 @@ class Checkpointer(threading.Thread):
         self.seconds = seconds
         self.passes = 0  # checkpoints made (tests read it)
         self.stopped = threading.Event()
-
-    @classmethod
-    def ensure(cls, path: str, seconds: float) -> Checkpointer:
-        """The thread for ``path``, started if this process has none running."""
-        global autocheckpoint_pages
-        with cls._lock:
-            thread = cls.running.get(path)
-            if thread is None or not thread.is_alive():
-                thread = cls.running[path] = cls(path, seconds)
-                thread.start()
-            autocheckpoint_pages = FALLBACK_PAGES
-            return thread
 
     def stop(self) -> None:
         self.stopped.set()
@@ -87,3 +73,51 @@ class Checkpointer(threading.Thread):
                 connection = None
         if connection is not None:
             connection.close()
+
+
+class Checkpoints:
+    """One app's checkpoint thread (``app.extensions["checkpoints"]``).
+
+    The thread starts with the first request a process serves, not with the app: under
+    gunicorn's ``preload_app`` the app is made in the master, which forks the workers, and a
+    thread does not survive a fork (nor should the master write to the database).
+    """
+
+    def __init__(self, path: str, seconds: float) -> None:
+        self.path = path
+        self.seconds = seconds
+        self.thread: Checkpointer | None = None
+        self._lock = threading.Lock()
+
+    def ensure_running(self) -> None:
+        """Start this process's thread unless it runs (before each request: one check)."""
+        if self.thread is not None and self.thread.is_alive():
+            return
+        with self._lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = Checkpointer(self.path, self.seconds)
+                self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            self.thread.stop()
+
+    @staticmethod
+    def raise_fallback(dbapi_connection: Any, _record: object) -> None:
+        """A new connection leaves checkpoints to the thread until the log is this long."""
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
+        cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Checkpoint an SQLite file database from a thread of each serving process, if
+    ``SQLITE_CHECKPOINT_SECONDS`` is above zero."""
+    path = database_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    seconds = float(app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0)
+    if path is None or seconds <= 0:
+        return
+    checkpoints = app.extensions["checkpoints"] = Checkpoints(path, seconds)
+    with app.app_context():
+        event.listen(db.engine, "connect", checkpoints.raise_fallback)
+    app.before_request(checkpoints.ensure_running)

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import Flask, current_app
 from sqlalchemy import LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -86,18 +87,17 @@ class Keyring:
         return hmac.new(self.index_key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-_keyring: Keyring | None = None
-
-
-def configure(keyring: Keyring) -> None:
-    global _keyring
-    _keyring = keyring
+def init_app(app: Flask) -> None:
+    """The app's keyring, from ENCRYPTION_KEYS and BLIND_INDEX_KEY (bad keys stop start-up)."""
+    app.extensions["keyring"] = Keyring.from_settings(
+        app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"]
+    )
 
 
 def keyring() -> Keyring:
-    if _keyring is None:
-        raise RuntimeError("Encryption keys are not configured (create_app sets them).")
-    return _keyring
+    """The current app's keyring (needs an app context, as the database does)."""
+    ring: Keyring = current_app.extensions["keyring"]
+    return ring
 
 
 def new_key_setting(key_id: int = 1) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedJSON, EncryptedText
-from app.extensions import db
+from app.extensions import Model
 
 ROLES = ("coordinator", "clinician", "admin")
 STATUSES = (
@@ -28,7 +28,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class StaffUser(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class StaffUser(UserMixin, Model):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +57,7 @@ class StaffUser(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.role in roles or self.role == "admin"
 
 
-class Draft(db.Model):  # type: ignore[name-defined,misc]
+class Draft(Model):
     """A questionnaire in progress, saved after every valid step."""
 
     __tablename__ = "draft"
@@ -80,7 +80,7 @@ class Draft(db.Model):  # type: ignore[name-defined,misc]
     submission: Mapped[Submission | None] = relationship(back_populates="draft")
 
 
-class Submission(db.Model):  # type: ignore[name-defined,misc]
+class Submission(Model):
     """A submitted questionnaire with the decision the rules made of it."""
 
     __tablename__ = "submission"
@@ -126,7 +126,7 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     new_search_terms: tuple[str, ...] = ()
 
 
-class SubmissionSearchTerm(db.Model):  # type: ignore[name-defined,misc]
+class SubmissionSearchTerm(Model):
     """One word of a submission's name, as its blind index: what a name search looks up.
 
     ``status`` is the submission's, copied by database triggers (migration 3c9e0a4d2b71) on
@@ -145,7 +145,7 @@ class SubmissionSearchTerm(db.Model):  # type: ignore[name-defined,misc]
 Index("ix_submission_search_term_status", SubmissionSearchTerm.term, SubmissionSearchTerm.status)
 
 
-class QueueCount(db.Model):  # type: ignore[name-defined,misc]
+class QueueCount(Model):
     """How many submissions have each status and outcome, for the queue's counts.
 
     Kept by database triggers on ``submission`` (migration 3c9e0a4d2b71), so every insert,
@@ -203,7 +203,7 @@ Index(
 )
 
 
-class Note(db.Model):  # type: ignore[name-defined,misc]
+class Note(Model):
     __tablename__ = "note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,7 +216,7 @@ class Note(db.Model):  # type: ignore[name-defined,misc]
     author: Mapped[StaffUser] = relationship()
 
 
-class TimelineEvent(db.Model):  # type: ignore[name-defined,misc]
+class TimelineEvent(Model):
     """Something that happened to a submission: status change, assignment, note, evaluation."""
 
     __tablename__ = "timeline_event"
@@ -232,7 +232,7 @@ class TimelineEvent(db.Model):  # type: ignore[name-defined,misc]
     actor: Mapped[StaffUser | None] = relationship()
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(Model):
     """Append-only record of staff reads and changes of PHI, exports and login attempts.
 
     Holds identifiers and action names only, never answer contents.

@@ -7,11 +7,11 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from app.extensions import translations
+from app.i18n import translations
 from app.questionnaire import gettext_in
 
 
@@ -53,15 +53,22 @@ class FragmentCache:
     """Rendered template fragments that depend only on the locale and a few values.
 
     A fragment drawn by form macros costs milliseconds; the same filters in the same language
-    always draw the same markup. The least recently used entries go first. Keys must never
-    hold free text a person typed (search terms can be names): pass only choices, dates and
-    flags.
+    always draw the same markup. Each app has its own entries (``app.extensions``). The least
+    recently used entries go first. Keys must never hold free text a person typed (search
+    terms can be names): pass only choices, dates and flags.
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _entries(self) -> OrderedDict[Hashable, Markup]:
+        """This cache's entries for the current app (kept in ``app.extensions``)."""
+        caches: dict[FragmentCache, OrderedDict[Hashable, Markup]] = (
+            current_app.extensions.setdefault("fragment_caches", {})
+        )
+        with self._lock:
+            return caches.setdefault(self, OrderedDict())
 
     def render(self, template: str, key: Hashable | None, **context: Any) -> Markup:
         """``template`` drawn with ``context``, from the cache when ``key`` was seen before
@@ -69,16 +76,17 @@ class FragmentCache:
         if key is None:
             return _rendered(template, context)
         full_key = (template, current_locale(), request.script_root, key)
+        entries = self._entries()
         with self._lock:
-            markup = self._entries.get(full_key)
+            markup = entries.get(full_key)
             if markup is not None:
-                self._entries.move_to_end(full_key)
+                entries.move_to_end(full_key)
                 return markup
         markup = _rendered(template, context)
         with self._lock:
-            self._entries[full_key] = markup
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            entries[full_key] = markup
+            while len(entries) > self.size:
+                entries.popitem(last=False)
         return markup
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from app import checkpoints, create_app
 from app.checkpoints import Checkpointer, database_path
+from app.extensions import db
 from config import TestingConfig
 
 PAGE = 4096
@@ -76,17 +77,31 @@ def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_an_app_on_an_sqlite_file_starts_one_thread_and_raises_the_fallback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_app_on_an_sqlite_file_starts_its_thread_with_the_first_request(
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(Checkpointer, "running", {})
-    monkeypatch.setattr(checkpoints, "autocheckpoint_pages", checkpoints.DEFAULT_PAGES)
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    for _ in range(2):
-        create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SQLITE_CHECKPOINT_SECONDS=0.05)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SQLITE_CHECKPOINT_SECONDS=0.05)
+    state = app.extensions["checkpoints"]
+    assert state.path == str(tmp_path / "app.db")
+    assert state.thread is None  # not with the app: under preload_app that is gunicorn's master
     try:
-        assert list(Checkpointer.running) == [str(tmp_path / "app.db")]
-        assert checkpoints.autocheckpoint_pages == checkpoints.FALLBACK_PAGES
+        app.test_client().get("/healthz")
+        first = state.thread
+        assert first is not None
+        assert first.is_alive()
+        app.test_client().get("/healthz")
+        assert state.thread is first  # one thread a process
+        with app.app_context(), db.engine.connect() as connection:
+            pages = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        assert pages == checkpoints.FALLBACK_PAGES
     finally:
-        for thread in Checkpointer.running.values():
-            thread.stop()
+        state.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_no_thread_without_the_setting(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    assert "checkpoints" not in app.extensions

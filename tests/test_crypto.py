@@ -69,14 +69,14 @@ def test_staff_search_works_through_blind_indexes(
 
 
 def test_rotation_keeps_old_rows_readable(app: Flask, db: SQLAlchemy) -> None:
-    old = crypto.keyring()
     with app.app_context():
+        old = crypto.keyring()
         store_submission(E1)
         new_key = crypto.new_key_setting(9)
         rotated = crypto.Keyring.from_settings(
             f"{new_key},{app.config['ENCRYPTION_KEYS']}", app.config["BLIND_INDEX_KEY"]
         )
-        crypto.configure(rotated)
+        app.extensions["keyring"] = rotated
         try:
             db.session.expire_all()
             submission = db.session.scalars(select(Submission)).one()
@@ -89,7 +89,7 @@ def test_rotation_keeps_old_rows_readable(app: Flask, db: SQLAlchemy) -> None:
             raw = db.session.execute(text("SELECT answers FROM submission")).scalar_one()
             assert bytes(raw)[0] == 9
         finally:
-            crypto.configure(old)
+            app.extensions["keyring"] = old
 
 
 def test_bad_key_settings_stop_start_up() -> None:

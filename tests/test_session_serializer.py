@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from flask.json.tag import TaggedJSONSerializer
 
-from app.extensions import PlainJSONSessionSerializer
+from app.session_cookie import PlainJSONSessionSerializer
 
 serializer = PlainJSONSessionSerializer()
 

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from app import extensions
+from app import sqlite_locking
 
 
 def engine_at(path: Path, busy_seconds: float) -> Engine:
     url = f"sqlite:///{path}"
-    return create_engine(url, **extensions.engine_options(url, {}, busy_seconds))
+    return create_engine(url, **sqlite_locking.engine_options(url, {}, busy_seconds))
 
 
 @pytest.fixture
@@ -34,9 +34,9 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def writing() -> Iterator[None]:
     """As in a POST request: transactions begin with BEGIN IMMEDIATE."""
-    token = extensions.write_intent.set(True)
+    token = sqlite_locking.write_intent.set(True)
     yield
-    extensions.write_intent.reset(token)
+    sqlite_locking.write_intent.reset(token)
 
 
 class Holder:
@@ -102,7 +102,7 @@ def test_reading_first_reads_while_another_writer_holds_the_lock(
     no_patience = engine_at(tmp_path / "lock.db", busy_seconds=0)
     try:
         with no_patience.connect() as connection:
-            with extensions.reading_first():
+            with sqlite_locking.reading_first():
                 assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 0
             connection.rollback()
             # The same request's writes still take the lock up front, and wait for it.

@@ -23,9 +23,19 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        setattr(wrapped, ROLES_ATTRIBUTE, roles)  # for the staff menu (app/auth/menu.py)
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+ROLES_ATTRIBUTE = "prescreen_roles"
+
+
+def required_roles(view: Callable[..., Any]) -> tuple[str, ...]:
+    """The roles ``role_required`` lets into ``view`` (empty when it checks none)."""
+    roles: tuple[str, ...] = getattr(view, ROLES_ATTRIBUTE, ())
+    return roles
 
 
 staff_required = role_required("coordinator", "clinician", "admin")

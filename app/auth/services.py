@@ -133,13 +133,16 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         passwords.spend_verify_time(password)
-        return _fail(user, "locked")
+        _fail(user, "locked")
+        return None
     if not user.is_enabled:
         passwords.spend_verify_time(password)
-        return _fail(user, "disabled")
+        _fail(user, "disabled")
+        return None
     if not passwords.verify(user.password_hash, password):
         _count_failure(user, now)
-        return _fail(user, "wrong_password")
+        _fail(user, "wrong_password")
+        return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user

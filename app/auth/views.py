@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,17 +11,9 @@ from markupsafe import Markup
 
 from app.auth import bp, forms, services, twofactor
 from app.auth.decorators import staff_required
-from app.extensions import rate_limit
+from app.auth.menu import staff_menu
+from app.extensions import limiter
 from app.urls import safe_next
-
-# (endpoint, label, roles that see it; empty = every staff member)
-NAV_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    ("review.queue", _l("Queue"), ()),
-    ("review.dashboard", _l("Dashboard"), ()),
-    ("review.audit_log", _l("Audit log"), ("admin",)),
-    ("api_tokens.index", _l("API tokens"), ("admin",)),
-    ("auth.account", _l("Account"), ()),
-)
 
 ROLE_LABELS = {
     "coordinator": _l("Intake coordinator"),
@@ -37,16 +29,7 @@ def idle_warning() -> dict[str, Any]:
 
 @bp.app_context_processor
 def staff_nav() -> dict[str, Any]:
-    def staff_nav_links() -> list[dict[str, Any]]:
-        """The staff menu for the signed-in user: pages that exist and that their role opens."""
-        return [
-            {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
-            for endpoint, label, roles in NAV_LINKS
-            if endpoint in current_app.view_functions
-            and (not roles or current_user.has_role(*roles))
-        ]
-
-    return {"staff_nav_links": staff_nav_links}
+    return {"staff_nav_links": staff_menu.links}
 
 
 def _after_login() -> str:
@@ -54,7 +37,7 @@ def _after_login() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def login() -> ResponseReturnValue:
     """Staff sign-in; every failure gets the same message, whatever went wrong."""
     if current_user.is_authenticated and request.method == "GET":
@@ -117,8 +100,9 @@ def keep_alive() -> ResponseReturnValue:
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@staff_menu.entry(bp, _l("Account"), order=90)
 @staff_required
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def account() -> ResponseReturnValue:
     """The signed-in user's account: change the password."""
     user = current_user._get_current_object()
@@ -139,7 +123,7 @@ def account() -> ResponseReturnValue:
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def two_factor() -> ResponseReturnValue:
     """The second step of sign-in: a code from the authenticator app, or a recovery code."""
     user = twofactor.pending_user()
@@ -158,7 +142,7 @@ def two_factor() -> ResponseReturnValue:
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
-@rate_limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 def two_factor_setup() -> ResponseReturnValue:
     """Enrol an authenticator app: during a sign-in that needs one, or from the account page."""
     user = twofactor.pending_user() or (

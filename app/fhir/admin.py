@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth import role_required
+from app.auth.menu import staff_menu
 from app.fhir import tokens
 from app.fhir.models import SCOPES
 
@@ -59,6 +60,7 @@ def _page(form: IssueForm, new_token: str | None = None) -> ResponseReturnValue:
 
 
 @bp.get("/")
+@staff_menu.entry(bp, _l("API tokens"), order=40)
 @role_required("admin")
 def index() -> ResponseReturnValue:
     """The tokens, newest first, and the form to issue one."""

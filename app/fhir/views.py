@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from app import questionnaire
-from app.extensions import csrf, rate_limit
+from app.extensions import csrf, limiter
 from app.fhir import bp, intake, tokens
 from app.fhir.intake import Refusal
 
@@ -156,7 +156,7 @@ def _token(scope: str) -> Any:
 
 @bp.post("/QuestionnaireResponse")
 @csrf.exempt
-@rate_limit("120/minute")
+@limiter.limit("120/minute")
 def response_create() -> ResponseReturnValue:
     """Store a QuestionnaireResponse as a submission (201), or find the one stored with the
     same identifier (200); the decision comes back as a RiskAssessment in a Bundle."""
@@ -173,7 +173,7 @@ def response_create() -> ResponseReturnValue:
 
 @bp.post("/QuestionnaireResponse/$evaluate")
 @csrf.exempt
-@rate_limit("120/minute")
+@limiter.limit("120/minute")
 def response_evaluate() -> ResponseReturnValue:
     """Validate and decide a QuestionnaireResponse without storing it."""
     try:

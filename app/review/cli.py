@@ -10,10 +10,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from app.extensions import db, write_intent
+from app.extensions import db
 from app.models import Submission
 from app.review import demo as demo_data
 from app.review import services
+from app.sqlite_locking import write_intent
 
 demo = AppGroup("demo", help="Synthetic demo data.")
 rules_group = AppGroup("rules", help="The rule set and stored decisions.")

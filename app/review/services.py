@@ -800,7 +800,9 @@ def timeline(submission: Submission) -> list[TimelineEntry]:
     emails = dict(
         db.session.execute(
             select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(staff_ids - {None}))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     for event in events:
         text, body = _describe(event, notes, emails)
@@ -885,7 +887,7 @@ class Dashboard:
     waiting: int
 
 
-def _seconds_between(later: Any, earlier: Any) -> ColumnElement[float]:
+def _seconds_between(later: Any, earlier: Any) -> ColumnElement[Any]:
     """Seconds from ``earlier`` to ``later`` in SQL, on SQLite and PostgreSQL."""
     if db.engine.dialect.name == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
@@ -914,7 +916,9 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
     outcome_counts = dict(
         db.session.execute(
             select(Submission.outcome, func.count()).where(in_period).group_by(Submission.outcome)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     outcomes = [(code, outcome_counts.get(code, 0)) for code in OUTCOME_LABELS]
     waits = _time_to_first_action(in_period)

@@ -20,11 +20,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import get_timezone, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.auth import role_required, staff_required
+from app.auth.menu import staff_menu
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
 from app.review import bp, charts, export, forms, printable, services
@@ -96,6 +98,7 @@ def _queue_filters() -> tuple[forms.QueueFilterForm, services.QueueFilters]:
 
 
 @bp.get("/")
+@staff_menu.entry(bp, _l("Queue"), order=10)
 @staff_required
 def queue() -> ResponseReturnValue:
     """The queue: urgent first, then priority, then oldest; filters, search and counts."""
@@ -144,7 +147,7 @@ def export_csv() -> ResponseReturnValue:
 def _forms(page: services.SubmissionPage, **bound: Any) -> dict[str, Any]:
     """The four forms of the submission page; ``bound`` ones keep what was typed."""
     version = str(page.submission.version)
-    built = {
+    built: dict[str, Any] = {
         "status_form": bound.get("status_form") or forms.StatusForm(formdata=None),
         "assign_form": bound.get("assign_form") or forms.AssignForm(formdata=None),
         "note_form": bound.get("note_form") or forms.NoteForm(formdata=None),
@@ -330,6 +333,7 @@ def fhir_bundle(submission_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/dashboard")
+@staff_menu.entry(bp, _l("Dashboard"), order=20)
 @staff_required
 def dashboard() -> ResponseReturnValue:
     """Submissions per week, outcome mix and time to first staff action, with the numbers."""
@@ -344,6 +348,7 @@ def dashboard() -> ResponseReturnValue:
 
 
 @bp.get("/audit")
+@staff_menu.entry(bp, _l("Audit log"), order=30)
 @role_required("admin")
 def audit_log() -> ResponseReturnValue:
     """The audit log, newest first (admins only, read-only)."""

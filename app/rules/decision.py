@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 from typing import Any, Final, NamedTuple, Protocol
@@ -150,25 +150,19 @@ class Decision:
         scores: Scores,
         settings: Settings,
         as_of: date,
-        signals: Signals | None = None,
     ) -> Decision:
-        """Combine the fired rules into one outcome (§6.1) and queue priority (§6.3).
-
-        ``signals`` may be given when the caller already knows them (the engine does).
-        """
-        if signals is None:
-            signals = signals_of(fired)
+        """Combine the fired rules into one outcome (§6.1) and queue priority (§6.3)."""
+        signals = signals_of(fired)
         outcome = decide(signals)
-        decision = _new_object(cls)
-        # Set the fields in order, as the frozen __init__ would, without its per-field cost.
-        _set_outcome(decision, outcome)
-        _set_priority(decision, priority_for(outcome, scores, signals.high_caution, settings))
-        _set_ruleset_version(decision, settings.ruleset_version)
-        _set_as_of(decision, as_of)
-        _set_scores(decision, ScoresView(scores))
-        _set_fired(decision, fired)
-        _set_crisis_resources_shown(decision, signals.safety)  # shown on any safety signal
-        return decision
+        return cls(
+            outcome=outcome,
+            priority=priority_for(outcome, scores, signals.high_caution, settings),
+            ruleset_version=settings.ruleset_version,
+            as_of=as_of,
+            scores=ScoresView(scores),
+            fired=fired,
+            crisis_resources_shown=signals.safety,  # shown on any safety signal
+        )
 
     @property
     def rule_ids(self) -> list[str]:
@@ -191,15 +185,3 @@ class Decision:
             "rules": [f.to_document() for f in self.fired],
             "crisis_resources_shown": self.crisis_resources_shown,
         }
-
-
-_new_object = object.__new__
-(
-    _set_outcome,
-    _set_priority,
-    _set_ruleset_version,
-    _set_as_of,
-    _set_scores,
-    _set_fired,
-    _set_crisis_resources_shown,
-) = (getattr(Decision, f.name).__set__ for f in fields(Decision))

@@ -6,17 +6,12 @@ from datetime import date
 
 from .answers import Answers
 from .catalogue import RULES
-from .compiled import matching, plan_for, signals
-from .decision import Decision, FiredRule, decide
+from .decision import Decision, FiredRule, outcome_for
 from .missing import resolve_fields
 from .rule import Case, Category, Rule
 from .safety import SAFETY_RULES
 from .scores import compute
 from .settings import DEFAULTS, Settings
-
-_MISSING = Category.MISSING_INFO.value
-_new_tuple = tuple.__new__
-_PLAN = plan_for(RULES)
 
 
 def evaluate(
@@ -33,23 +28,19 @@ def evaluate(
     day = as_of if as_of is not None else date.today()
     scores = compute(answers, settings, day)
     case = Case(answers, scores, settings)
-    plan = _PLAN if rules is RULES else plan_for(rules)
-    hits = matching(plan, case)
-    fired: list[FiredRule] = []
-    for index in hits:
-        rule = rules[index]
-        category = rule.category
-        render = rule.render
-        reason = render(case) if render is not None else rule.reason
-        if category == _MISSING:
-            fields = rule.missing_fields(case)
-            resolved = resolve_fields(answers, fields, settings)
-            would_become = outcome_of(resolved, settings, day, rules=rules)
-            fired.append(FiredRule(rule.id, category, reason, rule.source, fields, would_become))
-        else:
-            # tuple.__new__ skips the named tuple's Python-level __new__ (hot path).
-            fired.append(_new_tuple(FiredRule, (rule.id, category, reason, rule.source, (), None)))
-    return Decision.combine(tuple(fired), scores, settings, day, signals(plan, hits))
+    fired = tuple(explain(rule, case, day, rules) for rule in rules if rule.applies(case))
+    return Decision.combine(fired, scores, settings, day)
+
+
+def explain(rule: Rule, case: Case, day: date, rules: tuple[Rule, ...]) -> FiredRule:
+    """A rule that fired, with its reason; a missing_info rule also says what would change."""
+    reason = rule.explain(case)
+    if rule.category != Category.MISSING_INFO:
+        return FiredRule(rule.id, rule.category, reason, rule.source)
+    fields = rule.missing_fields(case)
+    resolved = resolve_fields(case.answers, fields, case.settings)
+    would_become = outcome_of(resolved, case.settings, day, rules=rules)
+    return FiredRule(rule.id, rule.category, reason, rule.source, fields, would_become)
 
 
 def outcome_of(
@@ -62,8 +53,7 @@ def outcome_of(
     """Only the outcome (no reasons, no what-would-change): used for re-evaluation."""
     day = as_of if as_of is not None else date.today()
     case = Case(answers, compute(answers, settings, day), settings)
-    plan = _PLAN if rules is RULES else plan_for(rules)
-    return decide(signals(plan, matching(plan, case)))
+    return outcome_for(rule for rule in rules if rule.applies(case))
 
 
 def evaluate_safety(

@@ -68,52 +68,30 @@ def show(value: object, *, labelled: bool = True) -> str:
 
 
 def placeholders(template: str) -> tuple[str, ...]:
-    """Names of the ``{…}`` fill-ins of a reason template, in order, without repeats."""
-    names = (name for _, name, _, _ in string.Formatter().parse(template) if name)
-    return tuple(dict.fromkeys(names))
+    """Names of the ``{…}`` fill-ins of a reason template, in order, without repeats.
 
-
-def compile_reason(rule_id: str, template: str, details: Details | None) -> Callable[[Case], str]:
-    """Compile a reason template into a function of the case (once, at import).
-
-    Fill-ins come from the rule's details when it gives them, else from the scores, the
-    settings, or the answers (shown as labels). Like dataclasses, this generates the function's
-    source: only from the constant templates of this package, whose fill-ins must be plain names.
+    Fill-ins must be plain names (no format spec, no conversion): they are looked up by name.
     """
-    pieces: list[str] = []
-    lines: list[str] = []
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            pieces.append(repr(literal))
+    names: list[str] = []
+    for _, name, spec, conversion in string.Formatter().parse(template):
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
             raise ValueError(f"reason fill-in {{{name}}} must be a plain name: {template!r}")
-        if name in SCORE_KEYS:  # scores are ints, strings or None: shown as they are
-            fallback = f"(_ if (_ := case.scores.{name}) is not None else {NOT_GIVEN!r})"
-        elif name in _SETTING_NAMES:  # numbers
-            fallback = f"case.settings.{name}"
-        else:
-            fallback = f"show(case.answers.get({name!r}))"
-        if details is None:
-            pieces.append(f'f"{{{fallback}}}"')
-        else:
-            variable = f"_{len(lines)}"
-            lines += (
-                f"    {variable} = given.get({name!r})",
-                f"    if {variable} is None:",
-                f"        {variable} = {fallback}",
-            )
-            pieces.append(f'f"{{{variable}}}"')
-    if details is not None:
-        lines.insert(0, "    given = details(case)")
-    source = "\n".join(["def render(case):", *lines, f"    return {' '.join(pieces) or repr('')}"])
-    namespace: dict[str, object] = {"show": show, "details": details}
-    exec(compile(source, f"<reason of {rule_id}>", "exec"), namespace)  # noqa: S102 - see above
-    render = namespace["render"]
-    if not callable(render):  # pragma: no cover - cannot happen with the source above
-        raise TypeError(rule_id)
-    return render
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def fill_in(case: Case, name: str) -> object:
+    """A reason's fill-in without details: a score (``not given`` when absent), a setting, or
+    an answer shown as its label."""
+    if name in SCORE_KEYS:  # scores are ints, strings or None: shown as they are
+        value = getattr(case.scores, name)
+        return NOT_GIVEN if value is None else value
+    if name in _SETTING_NAMES:  # numbers
+        return getattr(case.settings, name)
+    return show(case.answers.get(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +107,21 @@ class Rule:
     details: Details | None = field(default=None, compare=False)
     fields: Fields | None = field(default=None, compare=False)
     required: bool = False
-    render: Callable[[Case], str] | None = field(default=None, compare=False, repr=False)
+    fill_ins: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __call__(self, case: Case) -> bool:
         return self.applies(case)
 
     def explain(self, case: Case) -> str:
         """The reason with its ``{…}`` fill-ins taken from details, scores, settings, answers."""
-        return self.render(case) if self.render is not None else self.reason
+        if not self.fill_ins:
+            return self.reason
+        given = self.details(case) if self.details is not None else {}
+        values: dict[str, object] = {}
+        for name in self.fill_ins:
+            value = given.get(name)
+            values[name] = fill_in(case, name) if value is None else value
+        return self.reason.format_map(values)
 
     def missing_fields(self, case: Case) -> tuple[str, ...]:
         """Answer fields whose resolution would change this missing_info rule (§6.4)."""
@@ -155,7 +140,7 @@ def rule(
 ) -> Callable[[Predicate], Rule]:
     """Make a :class:`Rule` of the decorated predicate."""
 
-    render = compile_reason(rule_id, reason, details) if placeholders(reason) else None
+    fill_ins = placeholders(reason)  # a bad template stops the import
 
     def decorate(applies: Predicate) -> Rule:
         return Rule(
@@ -168,7 +153,7 @@ def rule(
             details=details,
             fields=fields,
             required=required,
-            render=render,
+            fill_ins=fill_ins,
         )
 
     return decorate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from .answers import Answers, choices, iso_date, number, whole, whole_years
 from .settings import Settings
@@ -20,7 +20,6 @@ _MSM_DURATION: Final[Mapping[str, int]] = {
     "over_24_months": 3,
 }
 _NOT_FULL: Final = ("none", "partial")
-_new_tuple = tuple.__new__
 _RESPONSES: Final = ("none", "partial", "full")
 _YES_NO: Final = ("yes", "no")
 
@@ -151,50 +150,37 @@ class ScoresView(Mapping[str, Any]):
         return self._scores.to_document()
 
 
+T = TypeVar("T")
+
+
+def banded(total: int, bands: tuple[tuple[int, T], ...], above: T) -> T:
+    """The value of the first band whose upper bound (inclusive) ``total`` does not exceed."""
+    for upper, value in bands:
+        if total <= upper:
+            return value
+    return above
+
+
 def phq9_band(total: int) -> str:
     """minimal 0-4 | mild 5-9 | moderate 10-14 | moderately_severe 15-19 | severe 20-27."""
-    if total <= 4:
-        return "minimal"
-    if total <= 9:
-        return "mild"
-    if total <= 14:
-        return "moderate"
-    if total <= 19:
-        return "moderately_severe"
-    return "severe"
+    return banded(
+        total, ((4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately_severe")), "severe"
+    )
 
 
 def gad7_band(total: int) -> str:
     """minimal 0-4 | mild 5-9 | moderate 10-14 | severe 15-21."""
-    if total <= 4:
-        return "minimal"
-    if total <= 9:
-        return "mild"
-    if total <= 14:
-        return "moderate"
-    return "severe"
+    return banded(total, ((4, "minimal"), (9, "mild"), (14, "moderate")), "severe")
 
 
 def msm_band(total: int) -> str:
     """mild 3-6 | moderate 7-10 | severe 11-15."""
-    if total <= 6:
-        return "mild"
-    if total <= 10:
-        return "moderate"
-    return "severe"
+    return banded(total, ((6, "mild"), (10, "moderate")), "severe")
 
 
 def msm_medication(failed: int) -> int:
     """MSM antidepressant-failure level from the number of adequate failed medications."""
-    if failed <= 2:
-        return 1
-    if failed <= 4:
-        return 2
-    if failed <= 6:
-        return 3
-    if failed <= 10:
-        return 4
-    return 5
+    return banded(failed, ((2, 1), (4, 2), (6, 3), (10, 4)), 5)
 
 
 def msm_severity(phq9_total: int | None, psychosis_current: object) -> int | None:
@@ -311,10 +297,7 @@ def assess_trial(index: int, trial: Mapping[str, Any], settings: Settings) -> Tr
         if failed is None:
             gaps.append("response")
         missing = tuple(gaps)
-    # tuple.__new__ skips the named tuple's Python-level __new__ (hot path).
-    return _new_tuple(
-        Trial, (index, shown, key, adequacy, counts_as, missing, why, stopped, minimum)
-    )
+    return Trial(index, shown, key, adequacy, counts_as, missing, why, stopped, minimum)
 
 
 def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
@@ -383,43 +366,39 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
             systolic >= settings.bp_crisis_systolic or diastolic >= settings.bp_crisis_diastolic
         )
 
-    # Positional, in field order; tuple.__new__ skips the named tuple's Python-level __new__.
-    return _new_tuple(
-        Scores,
-        (
-            age,  # age_years
-            depression,  # depression_pathway
-            phq9,  # phq9_total
-            phq9_band(phq9) if phq9 is not None else None,  # phq9_band
-            item9,  # phq9_item9
-            gad7,  # gad7_total
-            gad7_band(gad7) if gad7 is not None else None,  # gad7_band
-            pcl5,  # pcl5_total
-            pcl5 >= settings.pcl5_cutoff if pcl5 is not None else None,  # pcl5_probable_ptsd
-            adequate_failed,  # adequate_failed_trials
-            possible_failed,  # possible_failed_trials
-            adequate_failed >= minimum_failed,  # trd_met
-            adequate_failed + possible_failed >= minimum_failed,  # trd_possible
-            augmentation_used,  # augmentation_used
-            len(therapies),  # psychotherapy_substantial_trials
-            tms_adequate_failed,  # tms_adequate_failed
-            ect_used_failed,  # ect_used_failed
-            m_duration,  # msm_duration
-            m_severity,  # msm_severity
-            m_medication,  # msm_medication
-            m_augmentation,  # msm_augmentation
-            m_ect,  # msm_ect
-            m_total,  # msm_total
-            m_band,  # msm_band
-            m_band or "not_staged",  # treatment_resistance_stage
-            bp_given,  # bp_given
-            bp_elevated,  # bp_elevated
-            bp_crisis,  # bp_crisis_range
-            get("asq_thoughts_now") == "yes",  # safety_acute
-            trials,  # trials
-            failed_drugs,  # failed_drugs (not in the document)
-            therapies,  # substantial_therapies (not in the document)
-        ),
+    return Scores(
+        age_years=age,
+        depression_pathway=depression,
+        phq9_total=phq9,
+        phq9_band=phq9_band(phq9) if phq9 is not None else None,
+        phq9_item9=item9,
+        gad7_total=gad7,
+        gad7_band=gad7_band(gad7) if gad7 is not None else None,
+        pcl5_total=pcl5,
+        pcl5_probable_ptsd=pcl5 >= settings.pcl5_cutoff if pcl5 is not None else None,
+        adequate_failed_trials=adequate_failed,
+        possible_failed_trials=possible_failed,
+        trd_met=adequate_failed >= minimum_failed,
+        trd_possible=adequate_failed + possible_failed >= minimum_failed,
+        augmentation_used=augmentation_used,
+        psychotherapy_substantial_trials=len(therapies),
+        tms_adequate_failed=tms_adequate_failed,
+        ect_used_failed=ect_used_failed,
+        msm_duration=m_duration,
+        msm_severity=m_severity,
+        msm_medication=m_medication,
+        msm_augmentation=m_augmentation,
+        msm_ect=m_ect,
+        msm_total=m_total,
+        msm_band=m_band,
+        treatment_resistance_stage=m_band or "not_staged",
+        bp_given=bp_given,
+        bp_elevated=bp_elevated,
+        bp_crisis_range=bp_crisis,
+        safety_acute=get("asq_thoughts_now") == "yes",
+        trials=trials,
+        failed_drugs=failed_drugs,  # (not in the document)
+        substantial_therapies=therapies,  # (not in the document)
     )
 
 

@@ -42,6 +42,7 @@ def evaluate_command(source: TextIO, as_of: dt.date) -> None:
     list of {"field", "message"} errors on standard error.
     """
     text = source.read()
+    documents: list[tuple[int | None, Any]]
     try:
         documents = [(None, json.loads(text))]
     except json.JSONDecodeError:
@@ -58,7 +59,8 @@ def evaluate_command(source: TextIO, as_of: dt.date) -> None:
         sys.exit(2)
     failed = False
     out = sys.stdout
-    for line, document in documents:
+    for line_number, document in documents:
+        errors: list[dict[str, Any]]
         if isinstance(document, _Invalid):
             errors = [{"field": "", "message": f"not valid JSON: {document.reason}"}]
             decision = None
@@ -66,8 +68,8 @@ def evaluate_command(source: TextIO, as_of: dt.date) -> None:
             decision, errors = _decide(document, as_of)
         if errors:
             failed = True
-            if line is not None:
-                errors = [{**e, "line": line} for e in errors]
+            if line_number is not None:
+                errors = [{**e, "line": line_number} for e in errors]
             click.echo(json.dumps(errors), err=True)
             continue
         out.write(json.dumps(decision) + "\n")

@@ -21,7 +21,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from app import questionnaire
-from app.extensions import translations
+from app.i18n import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
 
@@ -563,9 +563,9 @@ def _group_rows(group: Group, formdata: MultiDict[str, str]) -> list[dict[str, A
     prefix = f"{group.name}-"
     for key in formdata:
         if key.startswith(prefix):
-            index = key[len(prefix) :].split("-", 1)[0]
-            if index.isdecimal() and index.isascii() and len(index) <= 3:
-                indices.add(int(index))
+            digits = key[len(prefix) :].split("-", 1)[0]
+            if digits.isdecimal() and digits.isascii() and len(digits) <= 3:
+                indices.add(int(digits))
     rows = []
     for index in sorted(indices)[: group.max_entries]:
         row: dict[str, Any] = {}

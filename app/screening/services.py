@@ -16,9 +16,10 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clinic, questionnaire, rules
-from app.extensions import db, reading_first
+from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
+from app.sqlite_locking import reading_first
 from app.submissions import insert_submission, random_chars, submission_row
 
 SESSION_KEY = "draft"

@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
-from app.extensions import rate_limit
+from app.extensions import limiter
 from app.questionnaire import Step
 from app.screening import bp, forms, services
 
@@ -38,7 +38,7 @@ def _after(step: Step, draft: services.OpenDraft) -> str:
 
 def _render(
     step: Step, form: forms.StepForm, draft: services.OpenDraft | None, **context: Any
-) -> ResponseReturnValue:
+) -> str:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
     return render_template(
@@ -125,7 +125,7 @@ def review() -> ResponseReturnValue:
 
 
 @bp.post("/submit")
-@rate_limit("20 per minute")
+@limiter.limit("20 per minute")
 def submit() -> ResponseReturnValue:
     """Create the submission once; replays and double clicks land on the same confirmation."""
     submitted = services.submit_current(request.form.get("submit_key", ""))
@@ -158,7 +158,7 @@ def done() -> ResponseReturnValue:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@rate_limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def resume() -> ResponseReturnValue:
     """Carry on elsewhere with the resume code."""
     form = forms.ResumeForm()

@@ -96,7 +96,7 @@ STAFF_PAGES = [
     "staff-queue-desktop",
     "staff-submission-desktop",
 ]
-# The pictures the README links to: page state -> file name in docs/screenshots.
+# The pictures the README links to (`make screenshots`): page state -> file name.
 SCREENSHOTS = {
     "landing": "landing",
     "about_you-empty": "patient-step",

@@ -18,9 +18,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from config import TestingConfig
+
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "app" / "translations"
-LANGUAGES = ("en", "es")
+LANGUAGES = TestingConfig.LANGUAGES  # every catalogue the app serves is checked
 
 MsgId = str | tuple[str, ...]
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app import create_app, crypto, extensions
+from app import create_app, extensions
 from app.extensions import limiter
 from config import TestingConfig
 from tests.review.conftest import fetch, make_submission
@@ -23,7 +23,6 @@ def own_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     Puts back what creating an app changes for everyone: the shared limiter and the keyring.
     """
     saved_limiter = vars(limiter).copy()
-    saved_keyring = crypto.keyring()
     made: list[Flask] = []
 
     def make(database_url: str, config: type = TestingConfig, **overrides: Any) -> Flask:
@@ -37,4 +36,3 @@ def own_app(app: Flask) -> Iterator[Callable[..., Flask]]:
             extensions.db.engine.dispose()
     vars(limiter).clear()
     vars(limiter).update(saved_limiter)
-    crypto.configure(saved_keyring)

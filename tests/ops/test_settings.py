@@ -79,11 +79,7 @@ def test_keys_generate_prints_every_secret_production_needs(
     again = runner.invoke(args=["keys", "generate"]).output
     assert values["ENCRYPTION_KEYS"] not in again  # new each time
     # With these values (and an https address) production starts.
-    saved = crypto.keyring()
-    try:
-        make_app(ProductionConfig, **values, PUBLIC_URL="https://clinic.example")
-    finally:
-        crypto.configure(saved)
+    make_app(ProductionConfig, **values, PUBLIC_URL="https://clinic.example")
 
 
 def test_keys_generate_one_entry_for_a_rotation(runner: FlaskCliRunner) -> None:

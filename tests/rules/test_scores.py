@@ -375,3 +375,28 @@ def test_scores_mapping_view() -> None:
     with pytest.raises(KeyError):
         view["nope"]
     assert isinstance(view["trials"], list)
+
+
+@pytest.mark.parametrize(
+    ("band", "edges"),
+    [
+        (
+            phq9_band,
+            {0: "minimal", 4: "minimal", 5: "mild", 9: "mild", 10: "moderate", 14: "moderate",
+             15: "moderately_severe", 19: "moderately_severe", 20: "severe", 27: "severe"},
+        ),
+        (
+            gad7_band,
+            {0: "minimal", 4: "minimal", 5: "mild", 9: "mild", 10: "moderate", 14: "moderate",
+             15: "severe", 21: "severe"},
+        ),
+        (
+            msm_band,
+            {3: "mild", 6: "mild", 7: "moderate", 10: "moderate", 11: "severe", 15: "severe"},
+        ),
+        (msm_medication, {0: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 10: 4, 11: 5, 20: 5}),
+    ],
+)  # fmt: skip
+def test_bands_at_their_edges(band: Any, edges: dict[int, object]) -> None:
+    """clinical-rules.md §4's bands, at both ends of each."""
+    assert {total: band(total) for total in edges} == edges

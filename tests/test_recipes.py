@@ -1,0 +1,104 @@
+"""CONTRIBUTING.md's recipes, followed: a third language is its catalogue plus the LANGUAGES
+setting; a new staff page joins the menu with one decorator beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.messages import Catalog
+from babel.messages.mofile import write_mo
+from flask import Blueprint, Flask
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from app.auth import role_required, staff_required
+from app.auth.menu import staff_menu
+from config import TestingConfig
+
+HEADING = "Is ketamine or esketamine treatment worth discussing with us?"
+FRENCH = "Un traitement par kétamine vaut-il d'en parler avec nous ?"
+
+
+def french_catalogue(root: Path) -> Path:
+    """A (fake, one-message) French catalogue, compiled as `make translations` would."""
+    catalog = Catalog(locale="fr")
+    catalog.add(HEADING, FRENCH)
+    folder = root / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as out:
+        write_mo(out, catalog)
+    return root
+
+
+def test_a_third_language_is_a_catalogue_and_a_setting(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(
+        LANGUAGES=("en", "es", "fr"),
+        BABEL_TRANSLATION_DIRECTORIES=(
+            f"{TestingConfig.BABEL_TRANSLATION_DIRECTORIES};{french_catalogue(tmp_path)}"
+        ),
+    )
+    client = app.test_client()
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert f"<h1>{FRENCH}</h1>" in page
+    # The switch offers the two other languages, each named in itself.
+    assert 'value="en" lang="en">English</button>' in page
+    assert 'value="es" lang="es">Español</button>' in page
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'value="fr" lang="fr">Français</button>' in english
+    assert HEADING in english
+
+
+def test_a_regional_language_is_named_as_html_names_it(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(LANGUAGES=("en", "es", "pt_BR"))
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'value="pt_BR" lang="pt-BR">Português (Brasil)</button>' in page
+    brazil = app.test_client().get("/", headers={"Accept-Language": "pt-BR"})
+    assert '<html lang="pt-BR">' in brazil.get_data(as_text=True)
+
+
+def test_the_default_languages_are_english_and_spanish(app: Flask) -> None:
+    assert app.config["LANGUAGES"] == ("en", "es")
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'value="es" lang="es">Español</button>' in page
+    assert 'lang="fr"' not in page
+
+
+def test_a_new_staff_page_joins_the_menu_beside_its_view(
+    make_app: Callable[..., Flask], login: Callable[..., object]
+) -> None:
+    bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+    @bp.get("/")
+    @staff_menu.entry(bp, _l("Reports"), order=25)
+    @staff_required
+    def reports() -> ResponseReturnValue:
+        return "reports"
+
+    @bp.get("/secret")
+    @staff_menu.entry(bp, _l("Admin reports"), order=26)
+    @role_required("admin")
+    def secret() -> ResponseReturnValue:
+        return "secret"
+
+    app = make_app()
+    app.register_blueprint(bp)
+    client = app.test_client()
+    login(client, role="coordinator")
+    queue = client.get("/review/").get_data(as_text=True)
+    menu = queue.split('class="header-nav"', 1)[1].split("</nav>", 1)[0]
+    labels = [part.split(">", 1)[1].split("<", 1)[0] for part in menu.split("<a ")[1:]]
+    assert labels == ["Queue", "Dashboard", "Reports", "Account"]  # in order, admin's left out
+    assert client.get("/reports/").get_data(as_text=True) == "reports"
+    assert client.get("/reports/secret").status_code == 403
+
+
+def test_an_admin_sees_the_admin_pages(client: object, login: Callable[..., object]) -> None:
+    login(client, role="admin")
+    page = client.get("/review/").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert ">Audit log</a>" in page
