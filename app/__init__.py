@@ -11,7 +11,7 @@ from config import Config, config_for
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
-    from app import cli, crypto, errors, extensions, logging_setup, security, templating
+    from app import cli, crypto, errors, extensions, logging_setup, proxy, security, templating
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.public import bp as public_bp
@@ -36,6 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     logging_setup.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
+    proxy.init_app(app)
     templating.init_app(app)
     for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):
         app.register_blueprint(blueprint)
