@@ -120,7 +120,7 @@ SHOW_SETTINGS = "import config; print(config.Config.TRUSTED_PROXIES, config.Conf
 
 def settings_with(env: dict[str, str]) -> str:
     """What config.py reads at import, in a fresh interpreter with ``env``."""
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - this interpreter, fixed code
         [sys.executable, "-c", SHOW_SETTINGS],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
