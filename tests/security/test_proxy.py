@@ -36,6 +36,7 @@ def through_proxy(forwarded_for: str, **extra: str) -> dict[str, str]:
         "HTTP_X_FORWARDED_FOR": forwarded_for,
         "HTTP_X_FORWARDED_PROTO": "https",
         "HTTP_X_FORWARDED_HOST": "screening.clinic.example",
+        "HTTP_X_FORWARDED_PORT": "443",
         # Flask-WTF checks an HTTPS form's Referer against the host, as a browser sends it.
         "HTTP_REFERER": "https://screening.clinic.example/auth/login",
         **extra,

@@ -1,0 +1,368 @@
+"""The production stack on this machine, from the files in deploy/, for tests and the benchmark.
+
+nginx (Debian's package) with deploy/nginx/prescreen.conf terminates TLS with a certificate
+made for the run; behind it, app servers started with the ExecStart of
+deploy/systemd/prescreen-web@.service; the job worker with that of prescreen-worker.service;
+settings from deploy/prescreen.env.example with fresh keys, a fresh PostgreSQL database and a
+Redis database. Only ports, paths, the host name and the certificate differ from a real
+server: ``template`` checks that every replaced text is in the file, so the files cannot drift
+away from what is tested. ``Stack.stop`` ends every process and drops the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import pwd
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import psycopg
+import redis
+import requests
+from sqlalchemy.engine import make_url
+
+from tests.staff_fixtures import STAFF_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+BIN = Path(sys.executable).parent
+INSTALL_DIR = "/srv/prescreen"  # where the systemd units expect the code
+HOST = "localhost"  # the certificate's name, and the one in TRUSTED_HOSTS
+PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_URL = os.environ.get("PROD_REDIS_URL", "redis://127.0.0.1:6379/14")
+STAFF_EMAIL = "coordinator@clinic.example"
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Ports:
+    """Ports from ``base`` up (for a shared machine's assigned range), else free ones."""
+
+    def __init__(self, variable: str) -> None:
+        base = os.environ.get(variable)
+        self.next = int(base) if base else None
+
+    def take(self) -> int:
+        if self.next is None:
+            return free_port()
+        port, self.next = self.next, self.next + 1
+        return port
+
+
+def template(path: Path, replacements: Mapping[str, str]) -> str:
+    """The file's text with each key replaced; every key must be in the file."""
+    text = path.read_text()
+    for old, new in replacements.items():
+        if old not in text:
+            raise AssertionError(f"{path.name} no longer contains {old!r}: update the test")
+        text = text.replace(old, new)
+    return text
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines, as systemd's EnvironmentFile reads them (no quoting used here)."""
+    pairs = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def exec_start(unit: Path, **replacements: str) -> list[str]:
+    """The unit's ExecStart as a command line, with the install directory made this checkout."""
+    match = re.search(r"^ExecStart=(.+)$", unit.read_text(), re.MULTILINE)
+    assert match, f"no ExecStart in {unit.name}"
+    line = match.group(1).replace(f"{INSTALL_DIR}/.venv/bin/", f"{BIN}/")
+    for old, new in replacements.items():
+        assert old in line, f"{unit.name}'s ExecStart no longer contains {old!r}"
+        line = line.replace(old, new)
+    return shlex.split(line)
+
+
+def make_certificate(directory: Path) -> Path:
+    """A self-signed certificate for localhost and 127.0.0.1: the CA the clients trust."""
+    cert, key = directory / "fullchain.pem", directory / "privkey.pem"
+    command = [
+        "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
+        "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1",
+        "-keyout", str(key), "-out", str(cert),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+    return cert
+
+
+def production_settings(database_url: str, redis_url: str, base_url: str) -> dict[str, str]:
+    """deploy/prescreen.env.example with fresh keys, this run's database, Redis and name."""
+    settings = read_env_file(DEPLOY / "prescreen.env.example")
+    fresh = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ENCRYPTION_KEYS": f"1:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}",
+        "BLIND_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "JOBS_URL": redis_url,
+        "TRUSTED_HOSTS": HOST,
+    }
+    missing = set(fresh) - set(settings)
+    assert not missing, f"prescreen.env.example no longer sets {sorted(missing)}"
+    assert settings["PRESCREEN_ENV"] == "production"
+    assert settings["TRUSTED_PROXIES"] == "1"
+    settings.update(fresh)
+    settings["PUBLIC_BASE_URL"] = base_url
+    return settings
+
+
+class Process:
+    """A server in its own process group (so a kill takes its workers too), logging to a file."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.log_path = logs / f"{name}.log"
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - commands from deploy/
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: the master and every worker, at once."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.alive():
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # any worker left behind
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for(url: str, verify: str | bool, process: Process, seconds: float = 40) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise RuntimeError(f"{process.name} stopped:\n{process.output()[-3000:]}")
+        with suppress(requests.RequestException):
+            if requests.get(url, timeout=5, verify=verify).status_code < 500:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{process.name} did not answer {url}:\n{process.output()[-3000:]}")
+
+
+class Database:
+    """A fresh PostgreSQL database on TEST_DATABASE_URL's server, dropped at the end."""
+
+    def __init__(self, name: str) -> None:
+        url = make_url(PG_URL)
+        self.admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.name = name
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.url = url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def flask(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    done = subprocess.run(  # noqa: S603 - our own venv's flask
+        [str(BIN / "flask"), "--app", "run", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def nginx_main_conf(directory: Path, site: Path) -> Path:
+    """The few lines Debian's /etc/nginx/nginx.conf gives, in this run's directory."""
+    user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {directory / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = directory / "nginx.conf"
+    conf.write_text(
+        f"""daemon off;
+{user}
+worker_processes 1;
+pid {directory / "nginx.pid"};
+error_log {directory / "nginx-error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    types {{ text/html html; text/css css; application/javascript js; }}
+{temp}
+    include {site};
+}}
+"""
+    )
+    return conf
+
+
+class Stack:
+    """nginx → ``app_servers`` gunicorn servers → PostgreSQL and Redis, with the job worker.
+
+    ``upstream`` replaces the app servers (the benchmark's bare Flask app behind the same nginx).
+    """
+
+    def __init__(
+        self,
+        *,
+        app_servers: int = 2,
+        worker: bool = True,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="prescreen-prod-"))
+        self.processes: list[Process] = []
+        self.app: list[Process] = []
+        self.database: Database | None = None
+        app_ports, proxy_ports = Ports("PROD_APP_PORTS"), Ports("PROD_PROXY_PORTS")
+        self.app_ports = [app_ports.take() for _ in range(app_servers)]
+        self.https_port, self.http_port = proxy_ports.take(), proxy_ports.take()
+        self.url = f"https://{HOST}:{self.https_port}"
+        try:
+            self._start(worker, dict(extra_env or {}))
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, worker: bool, extra_env: dict[str, str]) -> None:
+        self.ca = str(make_certificate(self.directory))
+        self.database = Database(f"prescreen_prod_{os.getpid()}")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        self.env = {
+            **os.environ,
+            **production_settings(self.database.url, REDIS_URL, self.url),
+            **extra_env,
+        }
+        flask(self.env, "db", "upgrade")
+        flask(
+            self.env, "users", "create", STAFF_EMAIL, "--role", "coordinator",
+            stdin=STAFF_PASSWORD + "\n",
+        )  # fmt: skip
+        unit = DEPLOY / "systemd" / "prescreen-web@.service"
+        for port in self.app_ports:
+            command = exec_start(unit, **{"%i": str(port)})
+            self.app.append(self.spawn(f"app-{port}", command))
+        if worker:
+            command = exec_start(DEPLOY / "systemd" / "prescreen-worker.service")
+            self.worker: Process | None = self.spawn("worker", command)
+        else:
+            self.worker = None
+        self.nginx = self.start_nginx(self.app_ports)
+        for server, port in zip(self.app, self.app_ports, strict=True):
+            wait_for(f"http://127.0.0.1:{port}/", False, server)
+        wait_for(self.url + "/", self.ca, self.nginx)
+
+    def spawn(self, name: str, command: list[str]) -> Process:
+        process = Process(name, command, self.env, self.directory)
+        self.processes.append(process)
+        return process
+
+    def start_nginx(self, app_ports: list[int]) -> Process:
+        if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+            raise RuntimeError("nginx is not installed: apt-get install nginx-light")
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        site = self.directory / "prescreen.conf"
+        site.write_text(
+            template(
+                DEPLOY / "nginx" / "prescreen.conf",
+                {
+                    "server 127.0.0.1:8001": f"server 127.0.0.1:{app_ports[0]}",
+                    "    server 127.0.0.1:8002 max_fails=1 fail_timeout=10s;\n": "".join(
+                        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n"
+                        for port in app_ports[1:]
+                    ),
+                    "listen 80;": f"listen 127.0.0.1:{self.http_port};",
+                    "listen [::]:80;": f"listen [::1]:{self.http_port};",
+                    "listen 443 ssl": f"listen 127.0.0.1:{self.https_port} ssl",
+                    "listen [::]:443 ssl": f"listen [::1]:{self.https_port} ssl",
+                    "server_name screening.clinic.example;": f"server_name {HOST};",
+                    "/etc/ssl/prescreen/": f"{self.directory}/",
+                },
+            )
+        )
+        conf = nginx_main_conf(self.directory, site)
+        checked = subprocess.run(  # noqa: S603
+            [nginx, "-t", "-p", str(self.directory), "-c", str(conf)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if checked.returncode:
+            raise RuntimeError("nginx -t: " + checked.stderr)
+        return self.spawn("nginx", [nginx, "-p", str(self.directory), "-c", str(conf)])
+
+    def client_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca)
+
+    def logs(self) -> str:
+        parts = [f"--- {p.name}\n{p.output()[-2000:]}" for p in self.processes]
+        error_log = self.directory / "nginx-error.log"
+        if error_log.exists():
+            parts.append("--- nginx error log\n" + error_log.read_text()[-2000:])
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        """Every process ended (nginx first), the database dropped, the files removed."""
+        for process in reversed(self.processes):
+            process.stop(signal.SIGQUIT if process.name == "nginx" else signal.SIGTERM)
+        if self.database is not None:
+            with suppress(psycopg.Error):
+                self.database.drop()
+        with suppress(redis.RedisError):
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def production_stack(**options: object) -> Iterator[Stack]:
+    stack = Stack(**options)  # type: ignore[arg-type]
+    try:
+        yield stack
+    finally:
+        stack.stop()
