@@ -43,8 +43,9 @@ messages: $(STAMP)
 demo-code: setup
 	@$(FLASK) users demo-code
 
+# The job worker (alerts, emails, re-evaluation) runs beside the web server and stops with it.
 run: demo-account
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@trap 'kill 0' INT TERM EXIT; $(FLASK) worker & $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup browsers
 	$(BIN)/pytest

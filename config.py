@@ -89,6 +89,9 @@ class Config:
     # The host names the app answers to (comma-separated, e.g. "screening.clinic.example");
     # any other Host header gets 400. Unset: any host (a laptop).
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
+    WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+    JOBS_IMMEDIATE = False
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")
@@ -140,6 +143,7 @@ class TestingConfig(Config):
     BLIND_INDEX_KEY = "dGVzdGluZy1ibGluZC1pbmRleC1rZXktMzItYnl0ZXM="
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    JOBS_IMMEDIATE = True  # tasks run in the caller; tests that need a real worker start one
     SQLITE_CHECKPOINT_SECONDS = 0.0  # one app per test: no thread each (tests/test_checkpoints.py)
     WTF_CSRF_ENABLED = True
     ARGON2_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow

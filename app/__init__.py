@@ -11,12 +11,22 @@ from config import Config, config_for
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     """Build the app. Tests pass TestingConfig and any overrides."""
-    from app import cli, crypto, errors, extensions, logging_setup, proxy, security, templating
+    from app import (
+        cli,
+        clinic,
+        crypto,
+        errors,
+        extensions,
+        jobs,
+        logging_setup,
+        proxy,
+        security,
+        templating,
+    )
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.public import bp as public_bp
     from app.review import bp as review_bp
-    from app.rules import Settings
     from app.screening import bp as screening_bp
 
     app = Flask(__name__, instance_relative_config=True)
@@ -29,12 +39,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     crypto.configure(
         crypto.Keyring.from_settings(app.config["ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
     )
-    rule_settings = {**app.config["RULES"]}
-    rule_settings.update({k: v for k, v in app.config.items() if k.startswith("RULES_")})
-    app.config["RULE_SETTINGS"] = Settings.from_config(rule_settings)  # bad values stop start-up
+    clinic.init_app(app)  # bad rule settings stop start-up
 
     logging_setup.init_app(app)
     extensions.init_app(app)
+    jobs.init_app(app)
     security.init_app(app)
     proxy.init_app(app)
     templating.init_app(app)

@@ -33,10 +33,19 @@ def generate_command() -> None:
     click.echo(crypto.new_key_setting(int(click.prompt("Key id (0-255)", default="2"))))
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Threads running tasks.")
+def worker_command(workers: int) -> None:
+    """Run the job worker until stopped: `make run` starts one; production runs its own."""
+    from app import jobs as job_queue
+
+    job_queue.run_worker(workers)
+
+
 def init_app(app: Flask) -> None:
     from app.auth.cli import users
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening, keys):
+    for group in (users, demo, rules_group, retention, screening, keys, worker_command):
         app.cli.add_command(group)

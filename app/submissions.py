@@ -12,10 +12,9 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Connection, Select, event, insert, or_, select
 
-from app import crypto, rules
+from app import clinic, crypto, rules
 from app.extensions import db
 from app.models import Draft, Submission, SubmissionSearchTerm, utcnow
 
@@ -139,7 +138,7 @@ def summary_of(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> dict[
 
 
 def decide(answers: Mapping[str, Any], as_of: dt.date) -> rules.Decision:
-    return rules.evaluate(answers, current_app.config["RULE_SETTINGS"], as_of)
+    return rules.evaluate(answers, clinic.current().rules, as_of)
 
 
 def submission_row(

@@ -15,7 +15,7 @@ from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select, update
 
-from app import audit
+from app import audit, clinic
 from app.auth import passwords, twofactor
 from app.extensions import db
 from app.models import ROLES, StaffUser
@@ -235,7 +235,7 @@ def expiry_reason(now: float | None = None) -> str | None:
     config = current_app.config
     if now - login_at > config["STAFF_SESSION_HOURS"] * 3600:
         return "lifetime"
-    if now - seen_at > config["STAFF_IDLE_MINUTES"] * 60:
+    if now - seen_at > clinic.current().staff_idle_minutes * 60:
         return "idle"
     return None
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import clinic
 from app.auth import bp, services
 from app.extensions import db, login_manager
 from app.models import StaffUser
@@ -61,7 +62,7 @@ def enforce_session_limits() -> ResponseReturnValue | None:
         message = ngettext(
             "You were signed out after %(num)d minute without activity. Please sign in again.",
             "You were signed out after %(num)d minutes without activity. Please sign in again.",
-            config["STAFF_IDLE_MINUTES"],
+            clinic.current().staff_idle_minutes,
         )
     else:
         message = ngettext(

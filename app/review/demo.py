@@ -19,10 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
-from app import rules
+from app import clinic, rules
 from app.extensions import db
 from app.models import Draft, Note, StaffUser, Submission, TimelineEvent, utcnow
 from app.submissions import build_submission
@@ -444,7 +443,7 @@ def _urgent_draft(rng: random.Random, now: dt.datetime) -> Draft:
             "augmentation_tried", "no_therapy_trials", "tms_tried", "ect_tried",
             "prior_ketamine"}  # fmt: skip
     partial = {k: v for k, v in partial.items() if k in keep or k.startswith("phq9_")}
-    decision = rules.evaluate_safety(partial, current_app.config["RULE_SETTINGS"], created.date())
+    decision = rules.evaluate_safety(partial, clinic.current().rules, created.date())
     token = secrets.token_urlsafe(32)
     return Draft(
         token=token,
@@ -458,7 +457,7 @@ def _urgent_draft(rng: random.Random, now: dt.datetime) -> Draft:
         priority=decision.priority if decision else 0,
         created_at=created,
         updated_at=created + dt.timedelta(minutes=rng.randint(5, 40)),
-        expires_at=now + dt.timedelta(days=current_app.config["DRAFT_EXPIRY_DAYS"]),
+        expires_at=now + dt.timedelta(days=clinic.current().draft_expiry_days),
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import format_datetime, gettext
 from sqlalchemy import (
     ColumnElement,
@@ -32,7 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
-from app import audit, questionnaire, rules, submissions
+from app import audit, clinic, questionnaire, rules, submissions
 from app.extensions import db
 from app.models import (
     STATUSES,
@@ -1057,7 +1057,7 @@ class ReevaluationPlan:
 
 
 def current_ruleset_version() -> str:
-    return str(current_app.config["RULE_SETTINGS"].ruleset_version)
+    return str(clinic.current().rules.ruleset_version)
 
 
 def _stale(version: str) -> ColumnElement[bool]:

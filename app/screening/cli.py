@@ -8,10 +8,9 @@ import sys
 from typing import Any, TextIO
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from app import questionnaire, rules
+from app import clinic, questionnaire, rules
 
 screening = AppGroup("screening", help="The questionnaire and its decisions.")
 
@@ -29,7 +28,7 @@ def _decide(document: Any, as_of: dt.date) -> tuple[dict[str, Any] | None, list[
     cleaned, errors = questionnaire.validate_document(document, as_of)
     if errors:
         return None, [e.to_dict() for e in errors]
-    decision = rules.evaluate(cleaned, current_app.config["RULE_SETTINGS"], as_of)
+    decision = rules.evaluate(cleaned, clinic.current().rules, as_of)
     return decision.to_document(), []
 
 

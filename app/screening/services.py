@@ -15,7 +15,7 @@ from flask import current_app, session
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import questionnaire, rules
+from app import clinic, questionnaire, rules
 from app.extensions import db, reading_first
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
@@ -46,7 +46,7 @@ def today() -> dt.date:
 
 
 def _expiry() -> dt.datetime:
-    return utcnow() + dt.timedelta(days=current_app.config["DRAFT_EXPIRY_DAYS"])
+    return utcnow() + dt.timedelta(days=clinic.current().draft_expiry_days)
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _new_draft(language: str) -> dict[str, Any]:
 def _safety_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The columns that put a draft with a safety signal at the top of the urgent list; none
     without one (a later step does not clear a flag once set)."""
-    settings = current_app.config["RULE_SETTINGS"]
+    settings = clinic.current().rules
     decision = rules.evaluate_safety(answers, settings, today())
     if decision is None:
         return {}
@@ -168,7 +168,7 @@ def _safety_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def has_safety_signal(answers: Mapping[str, Any]) -> bool:
-    return rules.has_safety_signal(answers, current_app.config["RULE_SETTINGS"])
+    return rules.has_safety_signal(answers, clinic.current().rules)
 
 
 def completed_visible(draft: OpenDraft | None) -> list[str]:

@@ -1,0 +1,63 @@
+"""The clinic's settings in force: one object that every page, service and worker reads.
+
+``clinic.current()`` is the one way to read a clinic-facing setting (crisis line, contact days,
+rule thresholds, ...). Today it is built once per app from the config keys of the same names;
+the settings page (issue 15) stores it in the database as versioned data behind the same call.
+Infrastructure and secrets (database, keys, Redis, public URL) stay in ``app.config``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from app import rules
+
+EXTENSION_KEY = "prescreen.clinic"
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """Everything a clinic decides for itself, with the version it was saved under."""
+
+    version: int
+    rules: rules.Settings
+    clinic_name: str
+    crisis_line: str
+    crisis_chat: str
+    emergency_number: str
+    contact_business_days: int
+    draft_expiry_days: int
+    staff_idle_minutes: int
+    languages: tuple[str, ...]
+
+
+def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
+    """The settings given by the config keys (the only source until settings are stored)."""
+    values = config.config if isinstance(config, Flask) else config
+    rule_settings = dict(values["RULES"])  # type: ignore[call-overload]
+    rule_settings.update({k: v for k, v in values.items() if k.startswith("RULES_")})
+    return ClinicSettings(
+        version=0,
+        rules=rules.Settings.from_config(rule_settings),  # bad values stop start-up
+        clinic_name=str(values["CLINIC_NAME"]),
+        crisis_line=str(values["CRISIS_LINE"]),
+        crisis_chat=str(values["CRISIS_CHAT"]),
+        emergency_number=str(values["EMERGENCY_NUMBER"]),
+        contact_business_days=int(values["CONTACT_BUSINESS_DAYS"]),  # type: ignore[call-overload]
+        draft_expiry_days=int(values["DRAFT_EXPIRY_DAYS"]),  # type: ignore[call-overload]
+        staff_idle_minutes=int(values["STAFF_IDLE_MINUTES"]),  # type: ignore[call-overload]
+        languages=tuple(values["LANGUAGES"]),  # type: ignore[call-overload]
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = from_config(app)
+    app.context_processor(lambda: {"clinic": current()})
+
+
+def current() -> ClinicSettings:
+    """The clinic settings in force for this request, command or job."""
+    settings: ClinicSettings = current_app.extensions[EXTENSION_KEY]
+    return settings
