@@ -121,7 +121,7 @@ def production_settings(database_url: str, redis_url: str, base_url: str) -> dic
         "BLIND_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": redis_url,
-        "JOBS_URL": redis_url,
+        "WORKER_QUEUE_URL": redis_url,
         "TRUSTED_HOSTS": HOST,
     }
     missing = set(fresh) - set(settings)

@@ -58,6 +58,16 @@ def test_one_trusted_proxy_gives_the_client_address_https_and_the_host(
     }
 
 
+def test_a_proxy_on_another_port_gives_links_with_that_port(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = with_probe(make_app(TRUSTED_PROXIES=1))
+    environ = through_proxy("203.0.113.5", HTTP_X_FORWARDED_PORT="8443")
+    seen = app.test_client().get("/test-probe", environ_base=environ)
+    assert seen.json is not None
+    assert seen.json["link"] == "https://screening.clinic.example:8443/"
+
+
 def test_without_trusted_proxies_the_forwarded_headers_are_ignored(
     make_app: Callable[..., Flask],
 ) -> None:
