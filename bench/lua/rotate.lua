@@ -1,9 +1,10 @@
 -- One wrk script for every scenario, so that wrk does the same work for each of them.
--- Arguments: FILE NTHREADS METHOD PATH [EXPECT]
+-- Arguments: FILE NTHREADS METHOD PATH [EXPECT] [REFERER]
 --   FILE holds one request a line, "cookie<TAB>body" (either may be empty); each thread takes
 --   every NTHREADS-th line and sends them in turn, wrapping around (and saying so) at the end.
 --   A file of one line is one request that every thread replays.
 --   EXPECT, when given, is a plain string the Location header of a good response contains.
+--   REFERER, when given, is sent as the Referer header (HTTPS forms need one for the CSRF check).
 -- done() prints one line "BENCH {json}" with throughput, latency and the response counts.
 
 local threads = {}
@@ -20,11 +21,13 @@ wrapped = 0
 local requests = {}
 local index = 0
 local expect = nil
+local referer = nil
 local pooled = false
 
 function init(args)
    local path, nthreads, method, target = args[1], tonumber(args[2]), args[3], args[4]
    if args[5] and args[5] ~= "" then expect = args[5] end
+   if args[6] and args[6] ~= "" then referer = args[6] end
    local n = 0
    for _ in io.lines(path) do n = n + 1 end
    if n == 1 then nthreads = 1 end
@@ -35,6 +38,7 @@ function init(args)
          local cookie, body = line:match("^(.-)\t(.*)$")
          local headers = {}
          if cookie ~= "" then headers["Cookie"] = cookie end
+         if referer then headers["Referer"] = referer end
          if body == "" then
             body = nil
          else

@@ -28,10 +28,12 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import redis
 import requests
+from requests.adapters import HTTPAdapter
 from sqlalchemy.engine import make_url
 
 from tests.staff_fixtures import STAFF_PASSWORD
@@ -131,6 +133,22 @@ def production_settings(database_url: str, redis_url: str, base_url: str) -> dic
     settings.update(fresh)
     settings["PUBLIC_BASE_URL"] = base_url
     return settings
+
+
+class FromAddress(HTTPAdapter):
+    """Connections from a chosen local address (another client, as nginx sees it), trusting
+    the run's certificate (given as an SSL context: a CA file in ``Session.verify`` was not
+    used by this version of requests once an adapter was mounted)."""
+
+    def __init__(self, address: str, context: ssl.SSLContext) -> None:
+        self.address = address
+        self.context = context
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        kwargs["ssl_context"] = self.context
+        super().init_poolmanager(*args, **kwargs)
 
 
 class Process:
@@ -260,9 +278,9 @@ class Stack:
         self.processes: list[Process] = []
         self.app: list[Process] = []
         self.database: Database | None = None
-        app_ports, proxy_ports = Ports("PROD_APP_PORTS"), Ports("PROD_PROXY_PORTS")
-        self.app_ports = [app_ports.take() for _ in range(app_servers)]
-        self.https_port, self.http_port = proxy_ports.take(), proxy_ports.take()
+        self.ports, self.proxy_ports = Ports("PROD_APP_PORTS"), Ports("PROD_PROXY_PORTS")
+        self.app_ports = [self.ports.take() for _ in range(app_servers)]
+        self.https_port = self.proxy_ports.take()
         self.url = f"https://{HOST}:{self.https_port}"
         try:
             self._start(worker, dict(extra_env or {}))
@@ -284,30 +302,43 @@ class Stack:
             self.env, "users", "create", STAFF_EMAIL, "--role", "coordinator",
             stdin=STAFF_PASSWORD + "\n",
         )  # fmt: skip
-        unit = DEPLOY / "systemd" / "prescreen-web@.service"
-        for port in self.app_ports:
-            command = exec_start(unit, **{"%i": str(port)})
-            self.app.append(self.spawn(f"app-{port}", command))
+        self.app = self.app_servers(self.app_ports)
         if worker:
             command = exec_start(DEPLOY / "systemd" / "prescreen-worker.service")
             self.worker: Process | None = self.spawn("worker", command)
         else:
             self.worker = None
-        self.nginx = self.start_nginx(self.app_ports)
+        self.nginx = self.start_nginx("nginx", self.app_ports, self.https_port)
         for server, port in zip(self.app, self.app_ports, strict=True):
             wait_for(f"http://127.0.0.1:{port}/", False, server)
         wait_for(self.url + "/", self.ca, self.nginx)
+
+    def app_servers(self, ports: list[int], app: str = "run:app") -> list[Process]:
+        """Servers as prescreen-web@PORT.service starts them (``app``: another WSGI app)."""
+        unit = DEPLOY / "systemd" / "prescreen-web@.service"
+        return [
+            self.spawn(
+                f"{app.split(':')[0]}-{port}", exec_start(unit, **{"%i": str(port), "run:app": app})
+            )
+            for port in ports
+        ]
 
     def spawn(self, name: str, command: list[str]) -> Process:
         process = Process(name, command, self.env, self.directory)
         self.processes.append(process)
         return process
 
-    def start_nginx(self, app_ports: list[int]) -> Process:
+    def start_nginx(self, name: str, app_ports: list[int], https_port: int) -> Process:
+        """nginx with deploy/nginx/prescreen.conf in front of ``app_ports``, on ``https_port``."""
         if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
             raise RuntimeError("nginx is not installed: apt-get install nginx-light")
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        site = self.directory / "prescreen.conf"
+        directory = self.directory / name
+        directory.mkdir()
+        for pem in ("fullchain.pem", "privkey.pem"):
+            shutil.copy(self.directory / pem, directory / pem)
+        http_port = self.proxy_ports.take()
+        site = directory / "prescreen.conf"
         site.write_text(
             template(
                 DEPLOY / "nginx" / "prescreen.conf",
@@ -317,40 +348,47 @@ class Stack:
                         f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n"
                         for port in app_ports[1:]
                     ),
-                    "listen 80;": f"listen 127.0.0.1:{self.http_port};",
-                    "listen [::]:80;": f"listen [::1]:{self.http_port};",
-                    "listen 443 ssl": f"listen 127.0.0.1:{self.https_port} ssl",
-                    "listen [::]:443 ssl": f"listen [::1]:{self.https_port} ssl",
+                    "listen 80;": f"listen 127.0.0.1:{http_port};",
+                    "listen [::]:80;": f"listen [::1]:{http_port};",
+                    "listen 443 ssl": f"listen 127.0.0.1:{https_port} ssl",
+                    "listen [::]:443 ssl": f"listen [::1]:{https_port} ssl",
                     "server_name screening.clinic.example;": f"server_name {HOST};",
-                    "/etc/ssl/prescreen/": f"{self.directory}/",
+                    "/etc/ssl/prescreen/": f"{directory}/",
                 },
             )
         )
-        conf = nginx_main_conf(self.directory, site)
+        conf = nginx_main_conf(directory, site)
         checked = subprocess.run(  # noqa: S603
-            [nginx, "-t", "-p", str(self.directory), "-c", str(conf)],
+            [nginx, "-t", "-p", str(directory), "-c", str(conf)],
             capture_output=True,
             text=True,
             check=False,
         )
         if checked.returncode:
             raise RuntimeError("nginx -t: " + checked.stderr)
-        return self.spawn("nginx", [nginx, "-p", str(self.directory), "-c", str(conf)])
+        return self.spawn(name, [nginx, "-p", str(directory), "-c", str(conf)])
 
     def client_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca)
 
+    def session(self, address: str = "127.0.0.1") -> requests.Session:
+        """An HTTP client of the site from ``address``, sending a same-site Referer (Flask-WTF
+        checks that an HTTPS form was sent from a page of the same site)."""
+        http = requests.Session()
+        http.mount("https://", FromAddress(address, self.client_context()))
+        http.headers["Referer"] = self.url + "/"
+        return http
+
     def logs(self) -> str:
         parts = [f"--- {p.name}\n{p.output()[-2000:]}" for p in self.processes]
-        error_log = self.directory / "nginx-error.log"
-        if error_log.exists():
-            parts.append("--- nginx error log\n" + error_log.read_text()[-2000:])
+        for error_log in self.directory.glob("*/nginx-error.log"):
+            parts.append(f"--- {error_log}\n" + error_log.read_text()[-2000:])
         return "\n".join(parts)
 
     def stop(self) -> None:
         """Every process ended (nginx first), the database dropped, the files removed."""
         for process in reversed(self.processes):
-            process.stop(signal.SIGQUIT if process.name == "nginx" else signal.SIGTERM)
+            process.stop(signal.SIGQUIT if process.name.startswith("nginx") else signal.SIGTERM)
         if self.database is not None:
             with suppress(psycopg.Error):
                 self.database.drop()

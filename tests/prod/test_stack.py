@@ -7,7 +7,6 @@ all from the files in deploy/ (tests/prod/stack.py).
 from __future__ import annotations
 
 import json
-import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 import requests
 from playwright.sync_api import sync_playwright
-from requests.adapters import HTTPAdapter
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
@@ -33,28 +31,8 @@ SUBMISSIONS = 200
 ADDRESSES = 50
 
 
-class FromAddress(HTTPAdapter):
-    """Connections from a chosen local address (another client, as nginx sees it), trusting
-    the run's certificate."""
-
-    def __init__(self, address: str, context: ssl.SSLContext) -> None:
-        self.address = address
-        self.context = context
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.address, 0)
-        kwargs["ssl_context"] = self.context
-        super().init_poolmanager(*args, **kwargs)
-
-
 def client(stack: Stack, address: str) -> requests.Session:
-    http = requests.Session()
-    http.verify = stack.ca
-    http.mount("https://", FromAddress(address, stack.client_context()))
-    # Flask-WTF checks that an HTTPS form was sent from a page of the same site.
-    http.headers["Referer"] = stack.url + "/"
-    return http
+    return stack.session(address)
 
 
 def rows(stack: Stack, query: str) -> list[Any]:
