@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,13 @@ def production_settings(database_url: str, redis_url: str, base_url: str) -> dic
     settings.update(fresh)
     settings["PUBLIC_BASE_URL"] = base_url
     return settings
+
+
+@dataclass(frozen=True)
+class Admin:
+    email: str
+    password: str
+    totp_secret: str
 
 
 class FromAddress(HTTPAdapter):
@@ -298,6 +306,13 @@ class Stack:
             **extra_env,
         }
         flask(self.env, "db", "upgrade")
+        # The first account: the demo admin, with a second factor (`flask users demo`).
+        shown = flask(self.env, "users", "demo")
+        account = re.search(r"email (\S+) password (\S+)", shown)
+        secret = re.search(r"add the key (\S+) to", shown)
+        if account is None or secret is None:
+            raise RuntimeError(f"flask users demo did not show the account:\n{shown}")
+        self.admin = Admin(account.group(1), account.group(2), secret.group(1))
         flask(
             self.env, "users", "create", STAFF_EMAIL, "--role", "coordinator",
             stdin=STAFF_PASSWORD + "\n",

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -19,7 +20,14 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-from tests.browser.helpers import PHONE, TIMEOUT_MS, answer_until, sign_in, start_questionnaire
+from tests.browser.helpers import (
+    PHONE,
+    TIMEOUT_MS,
+    answer_until,
+    sign_in,
+    start_questionnaire,
+    totp_code,
+)
 from tests.load.server import Patient, token
 from tests.prod.stack import HOST, STAFF_EMAIL, Stack
 
@@ -29,6 +37,7 @@ SUBMISSIONS = 200
 # The patients' own addresses, 127.0.0.10 up: 4 submits each, under the limit of 20 a minute
 # per client. Were the limit keyed on nginx's address, the 21st submit would get 429 and fail.
 ADDRESSES = 50
+NOBODY = "nobody@clinic.example"
 
 
 def client(stack: Stack, address: str) -> requests.Session:
@@ -69,10 +78,25 @@ def test_a_browser_completes_the_questionnaire_and_staff_sign_in(stack: Stack) -
         staff = browser.new_context(base_url=stack.url, ignore_https_errors=True)
         staff.set_default_timeout(TIMEOUT_MS)
         staff_page = staff.new_page()
-        sign_in(staff_page, STAFF_EMAIL)  # lands on the queue, or fails
+        sign_in(staff_page, STAFF_EMAIL)  # a coordinator: lands on the queue, or fails
         queue = staff_page.content()
         staff_cookies = {c["name"]: c for c in staff.cookies()}
         staff.close()
+
+        admin = browser.new_context(base_url=stack.url, ignore_https_errors=True)
+        admin.set_default_timeout(TIMEOUT_MS)
+        admin_page = admin.new_page()
+        admin_page.goto("/auth/login")
+        admin_page.get_by_label("Email").fill(stack.admin.email)
+        admin_page.get_by_label("Password").fill(stack.admin.password)
+        with admin_page.expect_navigation():
+            admin_page.get_by_role("button", name="Sign in").click()
+        second_step = urlparse(admin_page.url).path
+        admin_page.get_by_label("Code").fill(totp_code(stack.admin.totp_secret))
+        with admin_page.expect_navigation():
+            admin_page.get_by_role("button", name="Sign in").click()
+        admin_landed = urlparse(admin_page.url).path
+        admin.close()
         browser.close()
 
     assert reference.startswith("PS-")
@@ -82,6 +106,7 @@ def test_a_browser_completes_the_questionnaire_and_staff_sign_in(stack: Stack) -
     assert patient_cookie["path"] == "/"
     assert staff_cookies["__Host-prescreen"]["secure"]
     assert "Browserwalk" in queue  # the coordinator sees the new submission
+    assert (second_step, admin_landed) == ("/auth/two-factor", "/review/")  # admin: a TOTP code
 
 
 def test_the_job_worker_runs_on_the_redis_queue(stack: Stack) -> None:
@@ -119,7 +144,8 @@ def login_statuses(http: requests.Session, stack: Stack, times: int, **headers: 
         page = http.get(stack.url + "/auth/login", timeout=10)
         sent = http.post(
             stack.url + "/auth/login",
-            data={"csrf_token": token(page.text), "email": STAFF_EMAIL, "password": "wrong guess"},
+            # No such account: failures for a real one would lock it (five in a row).
+            data={"csrf_token": token(page.text), "email": NOBODY, "password": "wrong guess"},
             headers=headers,
             timeout=10,
         )
