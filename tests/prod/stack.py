@@ -126,13 +126,13 @@ def production_settings(database_url: str, redis_url: str, base_url: str) -> dic
         "RATELIMIT_STORAGE_URI": redis_url,
         "WORKER_QUEUE_URL": redis_url,
         "TRUSTED_HOSTS": HOST,
+        "PUBLIC_URL": base_url,
     }
     missing = set(fresh) - set(settings)
     assert not missing, f"prescreen.env.example no longer sets {sorted(missing)}"
     assert settings["PRESCREEN_ENV"] == "production"
     assert settings["TRUSTED_PROXIES"] == "1"
     settings.update(fresh)
-    settings["PUBLIC_BASE_URL"] = base_url
     return settings
 
 
