@@ -215,8 +215,10 @@ class Patient:
                 response = self.http.request(
                     method, self.base + path, timeout=30, allow_redirects=False, **kwargs
                 )
-            except requests.ConnectionError:
-                time.sleep(0.2 * (attempt + 1))  # a worker died: the browser tries again
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # A worker died (before answering, or half-way through the answer, which a
+                # proxy has started to pass on): the browser tries again.
+                time.sleep(0.2 * (attempt + 1))
                 continue
             self.statuses.append(response.status_code)
             if response.status_code in self.retry_statuses:
