@@ -28,7 +28,7 @@ from bench.patient import STEP_GETS, STEP_POST, Minter, _answers, _counter, make
 from bench.report import Row
 
 CONNECTIONS = (8, 32)
-POOL_PER_SECOND = 600  # drafts a second of submits may use (wrk says when it wrapped)
+POOL_PER_SECOND = 1000  # drafts a second of submits may use (wrk says when it wrapped)
 
 
 @dataclass
@@ -91,6 +91,7 @@ def production_app(env: dict[str, str]) -> Any:
         ENCRYPTION_KEYS=env["ENCRYPTION_KEYS"],
         BLIND_INDEX_KEY=env["BLIND_INDEX_KEY"],
         RATELIMIT_STORAGE_URI=env["RATELIMIT_STORAGE_URI"],
+        PUBLIC_URL=env["PUBLIC_URL"],  # production refuses to start without an https one
     )
 
 
@@ -126,6 +127,7 @@ def scenarios(app: Any, stack: Any, limiter: bool) -> list[Scenario]:
             "GET",
             f"/screening/{name}",
             loadgen.write_lines(f"prod_get_{name}.lines", [(cookie, "")]),
+            expect="status=200",
         )
         for name in STEP_GETS
     ]
@@ -153,6 +155,7 @@ def scenarios(app: Any, stack: Any, limiter: bool) -> list[Scenario]:
         "GET",
         "/review/",
         loadgen.write_lines("prod_queue.lines", [(staff_cookie(stack), "")]),
+        expect="status=200",
     )
     return [*gets, post, submit, queue]
 
@@ -216,7 +219,7 @@ def _run_on(
 ) -> dict[str, str]:
     from tests.prod.stack import HOST, production_stack, wait_for
 
-    hello = Scenario("hello", "bare Flask hello", "GET", "/", None)
+    hello = Scenario("hello", "bare Flask hello", "GET", "/", None, expect="status=200")
     hello.lines = loadgen.write_lines("prod_hello.lines", [("", "")])
     # Set either way: this process may have been given RATELIMIT_ENABLED by the other parts.
     with production_stack(extra_env={"RATELIMIT_ENABLED": str(limiter).lower()}) as stack:
@@ -239,7 +242,8 @@ def _run_on(
                     load, rows = measure(scenario, stack.url, seconds, connections)
                     result = Result(scenario.key, connections, load, ceiling, rows)
                     results.append(result)
-                    check = "" if rows is None else f", rows stored {rows}, good answers {load.ok}"
+                    check = f", good answers {load.ok}, other {load.other}"
+                    check += "" if rows is None else f", rows stored {rows}"
                     check += ", WRAPPED (requests replayed)" if load.wrapped else ""
                     log(
                         f"  {scenario.key}, {connections} conn, round {number}: "
@@ -285,10 +289,10 @@ def rows_of(results: list[Result], titles: dict[str, str]) -> list[Row]:
                 f"{ratio:.1%} of ceiling ({rounds}); {rps:,.0f} req/s; "
                 f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
             )
+            value += f"; {sum(r.load.ok for r in runs)} good answers, "
+            value += f"{sum(r.load.other for r in runs)} other"
             stored = [r.rows for r in runs if r.rows is not None]
             if stored:
-                good = sum(r.load.ok for r in runs)
-                other = sum(r.load.other for r in runs)
-                value += f"; {good} good answers, {other} other, {sum(stored)} rows stored"
+                value += f", {sum(stored)} rows stored"
             rows.append(Row(section, f"{title}, {connections} conn", value, "no target"))
     return rows

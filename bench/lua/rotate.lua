@@ -3,7 +3,8 @@
 --   FILE holds one request a line, "cookie<TAB>body" (either may be empty); each thread takes
 --   every NTHREADS-th line and sends them in turn, wrapping around (and saying so) at the end.
 --   A file of one line is one request that every thread replays.
---   EXPECT, when given, is a plain string the Location header of a good response contains.
+--   EXPECT, when given, is a plain string the Location header of a good response contains,
+--   or "status=N": a good response has that status (a page, not a redirect to sign in).
 --   REFERER, when given, is sent as the Referer header (HTTPS forms need one for the CSRF check).
 -- done() prints one line "BENCH {json}" with throughput, latency and the response counts.
 
@@ -62,7 +63,13 @@ end
 
 function response(status, headers, body)
    local location = headers["Location"] or headers["location"] or ""
-   if status >= 200 and status < 400 and (expect == nil or location:find(expect, 1, true)) then
+   local good
+   if expect and expect:sub(1, 7) == "status=" then
+      good = status == tonumber(expect:sub(8))
+   else
+      good = status >= 200 and status < 400 and (expect == nil or location:find(expect, 1, true))
+   end
+   if good then
       ok = ok + 1
    else
       other = other + 1
