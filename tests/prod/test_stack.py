@@ -138,6 +138,17 @@ def test_a_forged_host_is_refused(stack: Stack) -> None:
     assert "attacker.example" not in direct.text
 
 
+def test_the_app_knows_the_request_came_over_https(stack: Stack) -> None:
+    """Flask-WTF checks the Referer of HTTPS requests only: so it sees nginx's X-Forwarded-Proto."""
+    http = client(stack, "127.0.0.4")
+    page = http.get(stack.url + "/auth/login", timeout=10)
+    form = {"csrf_token": token(page.text), "email": NOBODY, "password": "wrong guess"}
+    with_referer = http.post(stack.url + "/auth/login", data=form, timeout=10)
+    del http.headers["Referer"]
+    without = http.post(stack.url + "/auth/login", data=form, timeout=10)
+    assert (with_referer.status_code, without.status_code) == (200, 400)
+
+
 def login_statuses(http: requests.Session, stack: Stack, times: int, **headers: str) -> list[int]:
     statuses = []
     for _ in range(times):
