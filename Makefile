@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 STAMP := $(VENV)/.installed
 
-.PHONY: messages demo-code run test test-pg screenshots bench lint fmt migration setup db demo-account translations browsers clean
+.PHONY: messages demo-code run test test-pg test-prod screenshots bench lint fmt migration setup db demo-account translations browsers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ screenshots: setup browsers
 test-pg: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -m "db or redis"
+
+# The production stack from deploy/: nginx with TLS, two gunicorn servers, the job worker,
+# PostgreSQL (a fresh database on TEST_DATABASE_URL's server) and Redis (PROD_REDIS_URL).
+test-prod: setup browsers
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -m prod tests/prod
 
 bench: setup
 	$(BIN)/python -m bench

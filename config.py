@@ -30,6 +30,14 @@ def _env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list; ``None`` when unset."""
+    value = _env(name)
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()] or None
+
+
 def _development_secret_key() -> str:
     """Generate a secret key once and keep it in instance/, so sessions survive restarts."""
     path = INSTANCE_DIR / "secret_key"
@@ -83,6 +91,12 @@ class Config:
     PROMETHEUS_MULTIPROC_DIR = _env("PROMETHEUS_MULTIPROC_DIR")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # How many reverse proxies stand in front of the app (app/proxy.py): their
+    # X-Forwarded-For/-Proto/-Host headers are believed. 0: none are, as nobody may be there.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    # The host names the app answers to (comma-separated, e.g. "screening.clinic.example");
+    # any other Host header gets 400. Unset: any host (a laptop).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
     # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
     WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False

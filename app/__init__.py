@@ -21,6 +21,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         i18n,
         jobs,
         logging_setup,
+        proxy,
         security,
         session_cookie,
         sqlite_locking,
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     session_cookie.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    proxy.init_app(app)
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added
     metrics.init_app(app)

@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from app.extensions import db
 
@@ -21,6 +21,9 @@ def _page(status: int, **context: object) -> ResponseReturnValue:
 
 def handle_http(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host not in TRUSTED_HOSTS: no link can be built for it, and its name is not shown.
+        return BadRequest()
     if status not in PAGES:
         return error
     return _page(status)

@@ -23,7 +23,9 @@ EVERY_RESPONSE = [
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "no-referrer"),
+    # Same-origin: no address goes to another site, and our own HTTPS forms carry the Referer
+    # that Flask-WTF's CSRF check requires over HTTPS (with "no-referrer" every POST got 400).
+    ("Referrer-Policy", "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
 ]

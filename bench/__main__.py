@@ -1,7 +1,7 @@
 """``make bench``: measure everything, print the table, write bench/RESULTS.md.
 
     python -m bench [--quick] [--seconds N] [--rounds N] [--sizes 1000,10000,100000]
-                    [--only patient,scale,rules] [--no-postgres] [--samples N]
+                    [--only patient,scale,rules,production] [--no-postgres] [--samples N]
 
 Everything runs on this machine against fresh databases in bench/out/ (SQLite) and
 ``BENCH_PG_URL`` (PostgreSQL, default ``prescreen_bench`` on 127.0.0.1; never ``test``).
@@ -49,7 +49,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--samples", type=int, default=100, help="requests per staff page")
-    parser.add_argument("--only", default="patient,scale,rules")
+    parser.add_argument("--only", default="patient,scale,rules,production")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
@@ -97,6 +97,14 @@ def main(argv: list[str]) -> int:
                      for page in scale.PAGES}  # fmt: skip
             plans_text.append(plans.markdown(backend, max(sizes), plans.capture(app, pages)))
         rows += report.scale_rows(scale_results)
+    if "production" in only:
+        log("\nProduction profile (nginx + TLS, two app servers, PostgreSQL, Redis)")
+        from bench import production
+
+        if args.no_postgres or not production.available():
+            log("  left out: it needs nginx, openssl, Redis and PostgreSQL (see bench/README.md)")
+        else:
+            rows += production.run_all(args.seconds, args.rounds, log)
     if "rules" in only:
         log("\nRules (pytest-benchmark)")
         from bench import rules

@@ -67,6 +67,7 @@ def run(
     connections: int,
     seconds: int,
     expect: str = "",
+    referer: str = "",
 ) -> Load:
     threads = min(THREADS, connections)
     command = [
@@ -85,6 +86,7 @@ def run(
         method,
         path,
         expect,
+        referer,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH ")), None)

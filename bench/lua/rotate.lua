@@ -1,9 +1,11 @@
 -- One wrk script for every scenario, so that wrk does the same work for each of them.
--- Arguments: FILE NTHREADS METHOD PATH [EXPECT]
+-- Arguments: FILE NTHREADS METHOD PATH [EXPECT] [REFERER]
 --   FILE holds one request a line, "cookie<TAB>body" (either may be empty); each thread takes
 --   every NTHREADS-th line and sends them in turn, wrapping around (and saying so) at the end.
 --   A file of one line is one request that every thread replays.
---   EXPECT, when given, is a plain string the Location header of a good response contains.
+--   EXPECT, when given, is a plain string the Location header of a good response contains,
+--   or "status=N": a good response has that status (a page, not a redirect to sign in).
+--   REFERER, when given, is sent as the Referer header (HTTPS forms need one for the CSRF check).
 -- done() prints one line "BENCH {json}" with throughput, latency and the response counts.
 
 local threads = {}
@@ -20,11 +22,13 @@ wrapped = 0
 local requests = {}
 local index = 0
 local expect = nil
+local referer = nil
 local pooled = false
 
 function init(args)
    local path, nthreads, method, target = args[1], tonumber(args[2]), args[3], args[4]
    if args[5] and args[5] ~= "" then expect = args[5] end
+   if args[6] and args[6] ~= "" then referer = args[6] end
    local n = 0
    for _ in io.lines(path) do n = n + 1 end
    if n == 1 then nthreads = 1 end
@@ -35,6 +39,7 @@ function init(args)
          local cookie, body = line:match("^(.-)\t(.*)$")
          local headers = {}
          if cookie ~= "" then headers["Cookie"] = cookie end
+         if referer then headers["Referer"] = referer end
          if body == "" then
             body = nil
          else
@@ -58,7 +63,13 @@ end
 
 function response(status, headers, body)
    local location = headers["Location"] or headers["location"] or ""
-   if status >= 200 and status < 400 and (expect == nil or location:find(expect, 1, true)) then
+   local good
+   if expect and expect:sub(1, 7) == "status=" then
+      good = status == tonumber(expect:sub(8))
+   else
+      good = status >= 200 and status < 400 and (expect == nil or location:find(expect, 1, true))
+   end
+   if good then
       ok = ok + 1
    else
       other = other + 1

@@ -193,11 +193,20 @@ def token(html: str) -> str:
 class Patient:
     """One person filling in the questionnaire over HTTP, retrying what a browser would."""
 
-    def __init__(self, base: str, answers: dict[str, Any], retries: int = 5) -> None:
+    def __init__(
+        self,
+        base: str,
+        answers: dict[str, Any],
+        retries: int = 5,
+        *,
+        retry_statuses: tuple[int, ...] = (503,),
+    ) -> None:
         self.base = base
         self.answers = answers
         self.http = requests.Session()
         self.retries = retries
+        # 503: the app asks to retry; behind a proxy, 502 too: the server it chose died.
+        self.retry_statuses = retry_statuses
         self.statuses: list[int] = []
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -206,11 +215,13 @@ class Patient:
                 response = self.http.request(
                     method, self.base + path, timeout=30, allow_redirects=False, **kwargs
                 )
-            except requests.ConnectionError:
-                time.sleep(0.2 * (attempt + 1))  # a worker died: the browser tries again
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # A worker died (before answering, or half-way through the answer, which a
+                # proxy has started to pass on): the browser tries again.
+                time.sleep(0.2 * (attempt + 1))
                 continue
             self.statuses.append(response.status_code)
-            if response.status_code == 503:
+            if response.status_code in self.retry_statuses:
                 time.sleep(float(response.headers.get("Retry-After", "1")) / 5)
                 continue
             return response
@@ -218,6 +229,10 @@ class Patient:
 
     def complete(self) -> str:
         """Fill in every step, submit, and return the reference on the confirmation page."""
+        return self.submit(self.fill_in())
+
+    def fill_in(self) -> requests.Response:
+        """Answer and continue every step; the review page."""
         from app import questionnaire
         from tests.screening.walk import step_form
 
@@ -231,6 +246,10 @@ class Patient:
             assert sent.status_code == 302, (step.name, sent.status_code, sent.text[:500])
         review = self._send("GET", "/screening/review")
         assert review.status_code == 200, review.status_code
+        return review
+
+    def submit(self, review: requests.Response) -> str:
+        """Send the answers from the review page; the reference on the confirmation page."""
         key = review.text.split('name="submit_key" value="', 1)[1].split('"', 1)[0]
         done = self._send(
             "POST", "/screening/submit", data={"csrf_token": token(review.text), "submit_key": key}

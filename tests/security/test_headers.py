@@ -25,7 +25,7 @@ def test_security_headers_on_every_page(client: FlaskClient, path: str) -> None:
     assert "'unsafe-inline'" not in script
     assert "'unsafe-eval'" not in script
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert "werkzeug" not in response.headers.get("Server", "").lower()
     assert "python" not in response.headers.get("Server", "").lower()
