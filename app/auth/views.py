@@ -18,6 +18,7 @@ from app.urls import safe_next
 NAV_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("review.queue", _l("Queue"), ()),
     ("review.dashboard", _l("Dashboard"), ()),
+    ("reevaluation.rules_performance", _l("Rules performance"), ("clinician",)),
     ("review.audit_log", _l("Audit log"), ("admin",)),
     ("auth.account", _l("Account"), ()),
 )
