@@ -19,6 +19,8 @@ from app.models import AuditEvent, Submission, TimelineEvent
 from app.reevaluation import plan as plans
 from app.reevaluation import runs
 from app.reevaluation.models import ReevaluationRun
+from tests.conftest import csrf_token
+from tests.i18n.pages import english_leaks
 from tests.rules.builders import baseline
 
 PREGNANT = {"pregnancy_applicable": "yes", "pregnant_now": "yes", "breastfeeding": "no"}
@@ -189,6 +191,20 @@ def test_the_database_lets_one_apply_run_at_a_time(app: Flask, db: SQLAlchemy) -
     assert count == 2
 
 
+def test_a_run_with_no_progress_for_long_no_longer_blocks(app: Flask, db: SQLAlchemy) -> None:
+    """A worker that died mid-run leaves it "running": after 15 minutes without progress a new
+    start ends it as failed instead of being refused for ever."""
+    with app.app_context():
+        dead = runs.start("apply", "v", None, via="test")
+        dead.updated_at = dead.updated_at - dt.timedelta(minutes=16)
+        db.session.commit()
+        fresh = runs.start("apply", "v", None, via="test")
+        db.session.refresh(dead)
+        assert (dead.state, dead.error) == ("failed", "stopped: no progress for 15 minutes")
+        assert fresh.state == "running"
+        assert fresh.id != dead.id
+
+
 def _number(text: str, html: str) -> int:
     match = re.search(text, html)
     assert match, f"{text!r} not on the page"
@@ -315,3 +331,28 @@ def test_the_command_line_dry_run_and_apply(
     assert [e.detail["via"] for e in audit_entries("reevaluate_apply")] == ["cli"]
     again = runner.invoke(args=["rules", "reevaluate"])
     assert "0 stored decisions carry another rule-set version" in again.output
+
+
+def test_the_pages_in_spanish_leave_no_english(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    post_form: Callable[..., Any],
+    stale: Submission,
+) -> None:
+    login(client, role="admin")
+    html = client.get("/review/").get_data(as_text=True)
+    client.post(
+        "/language",
+        data={"csrf_token": csrf_token(html), "lang": "es", "next": "/review/"},
+    )
+    run_url = post_form(client, "/review/reevaluate", follow_redirects=True).request.path
+    refused = post_form(client, f"{run_url}/apply", get_url=run_url)
+    for page in (
+        client.get("/review/reevaluate").get_data(as_text=True),
+        client.get(run_url).get_data(as_text=True),
+        refused.get_data(as_text=True),
+        client.get("/review/rules-performance").get_data(as_text=True),
+    ):
+        assert 'lang="es"' in page
+        assert english_leaks(page) == []
+    assert "Escriba el número de decisiones que cambiarán." in refused.get_data(as_text=True)
