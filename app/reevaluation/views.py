@@ -7,6 +7,7 @@ shows their progress (it reloads itself while the run is running; no JavaScript 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from flask_babel import get_timezone, gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import audit
+from app import audit, jobs
 from app.auth import role_required
 from app.extensions import db
 from app.reevaluation import bp, forms, performance, runs, tasks
@@ -24,6 +25,8 @@ from app.reevaluation.models import ReevaluationRun
 from app.review.labels import EVALUATION_LABELS, OUTCOME_LABELS, label
 
 REFRESH_SECONDS = 3
+WORKER_SILENT_SECONDS = 180
+"""A running run's page warns when no worker has said it is alive for this long."""
 
 
 @bp.context_processor
@@ -89,6 +92,11 @@ def _apply_form(run: ReevaluationRun) -> forms.ApplyForm | None:
     return forms.ApplyForm(expected=run.changed)
 
 
+def _worker_silent() -> bool:
+    heartbeat = jobs.last_heartbeat()
+    return heartbeat is None or time.time() - heartbeat > WORKER_SILENT_SECONDS
+
+
 def _render_run(run: ReevaluationRun, form: forms.ApplyForm | None) -> str:
     changes = [plans.Change.from_json(c) for c in run.result.get("changes", ())]
     agreement = plans.Agreement(**run.result.get("agreement", {}))
@@ -101,6 +109,7 @@ def _render_run(run: ReevaluationRun, form: forms.ApplyForm | None) -> str:
         in_force=plans.in_force().version,
         applying=runs.running("apply"),
         refresh=REFRESH_SECONDS if run.state == "running" else None,
+        worker_silent=run.state == "running" and _worker_silent(),
     )
 
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import func, select
 
-from app import rules
+from app import jobs, rules
 from app.models import AuditEvent, Submission, TimelineEvent
 from app.reevaluation import plan as plans
 from app.reevaluation import runs
@@ -273,7 +273,9 @@ def test_a_second_apply_click_is_told_it_is_already_running(
     post_form: Callable[..., Any],
     stale: Submission,
     fetch: Callable[[int], Submission],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(jobs, "last_heartbeat", lambda: None)  # no worker has run
     login(client, role="admin")
     run_url = post_form(client, "/review/reevaluate", follow_redirects=True).request.path
     with app.app_context():
@@ -290,6 +292,7 @@ def test_a_second_apply_click_is_told_it_is_already_running(
     assert response.request.path == f"/review/reevaluate/runs/{busy}"
     assert 'http-equiv="refresh"' in html
     assert "0 of 1 checked" in html
+    assert "No background worker has said it is alive" in html
     with app.app_context():
         applies = db.session.scalar(select(func.count()).where(ReevaluationRun.kind == "apply"))
     assert applies == 1
