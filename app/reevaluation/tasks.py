@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from app import jobs, rules
+from app.models import StaffUser
 from app.reevaluation import plan as plans
 from app.reevaluation import runs
+from app.reevaluation.models import ReevaluationRun
 
 
 @jobs.task()
@@ -18,3 +20,14 @@ def dry_run_job(run_id: int, settings: rules.Settings | None, version: str) -> N
 def apply_job(run_id: int) -> None:
     """Apply the settings in force (refused if they are no longer the run's version)."""
     runs.run_apply(run_id)
+
+
+def start_dry_run(target: plans.Target | None, actor: StaffUser | None) -> ReevaluationRun:
+    """Start a dry run of ``target`` (None: the settings in force) as a background job; its
+    page is ``url_for("reevaluation.run", run_id=run.id)``. The settings page can preview a
+    proposed settings document so: ``start_dry_run(plans.proposed(settings, version), user)``.
+    Raises ``runs.AlreadyRunningError`` while another dry run runs."""
+    version = (target or plans.in_force()).version
+    run = runs.start("dry_run", version, actor)
+    dry_run_job(run.id, target.settings if target else None, version)
+    return run

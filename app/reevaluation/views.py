@@ -73,13 +73,11 @@ def index() -> ResponseReturnValue:
 def start_dry_run() -> ResponseReturnValue:
     if not forms.StartDryRunForm().validate_on_submit():
         return redirect(url_for(".index"))
-    target = plans.in_force()
     try:
-        run = runs.start("dry_run", target.version, current_user)
+        run = tasks.start_dry_run(None, current_user)
     except runs.AlreadyRunningError as running:
         flash(gettext("A dry run is already running: here is its progress."), "info")
         return redirect(url_for(".run", run_id=running.run.id))
-    tasks.dry_run_job(run.id, None, target.version)
     return redirect(url_for(".run", run_id=run.id))
 
 

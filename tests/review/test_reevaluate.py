@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app import jobs, rules
 from app.models import AuditEvent, Submission, TimelineEvent
 from app.reevaluation import plan as plans
-from app.reevaluation import runs
+from app.reevaluation import runs, tasks
 from app.reevaluation.models import ReevaluationRun
 from tests.conftest import csrf_token
 from tests.i18n.pages import english_leaks
@@ -119,6 +119,26 @@ def test_a_proposed_settings_document_is_previewed_against_current_decisions(
     assert plan.changes[0].new_outcome != "likely_candidate"
     assert plan.changes[0].new_ruleset_version == stricter.version
     assert (same.stale, same.changed) == (0, 0)
+    assert fetch(likely.id).version == likely.version
+
+
+def test_a_preview_of_proposed_settings_runs_as_a_job_and_cannot_be_applied(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+) -> None:
+    likely = make_submission()
+    login(client, role="admin")
+    with app.app_context():
+        run_id = tasks.start_dry_run(plans.proposed(rules.Settings(min_failed_trials=5)), None).id
+    html = client.get(f"/review/reevaluate/runs/{run_id}").get_data(as_text=True)
+    assert likely.reference in html
+    assert "1 decisions change" in html
+    assert "These settings are not the ones in force" in html
+    assert "confirm_count" not in html
     assert fetch(likely.id).version == likely.version
 
 
