@@ -35,6 +35,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from app.ops import bp as ops_bp
     from app.ops import metrics
     from app.public import bp as public_bp
+    from app.reevaluation import bp as reevaluation_bp
     from app.review import bp as review_bp
     from app.screening import bp as screening_bp
 
@@ -58,8 +59,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added
     metrics.init_app(app)
-    blueprints = (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, api_tokens_bp, ops_bp)
-    for blueprint in blueprints:
+    blueprints = (public_bp, screening_bp, auth_bp, review_bp, reevaluation_bp, fhir_bp)
+    for blueprint in (*blueprints, api_tokens_bp, ops_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

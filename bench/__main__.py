@@ -1,7 +1,8 @@
 """``make bench``: measure everything, print the table, write bench/RESULTS.md.
 
     python -m bench [--quick] [--seconds N] [--rounds N] [--sizes 1000,10000,100000]
-                    [--only patient,scale,rules,production] [--no-postgres] [--samples N]
+                    [--only patient,scale,rules,reevaluation,production]
+                    [--no-postgres] [--samples N]
 
 Everything runs on this machine against fresh databases in bench/out/ (SQLite) and
 ``BENCH_PG_URL`` (PostgreSQL, default ``prescreen_bench`` on 127.0.0.1; never ``test``).
@@ -15,6 +16,7 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from bench.common import (
     BENCH,
@@ -49,7 +51,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--samples", type=int, default=100, help="requests per staff page")
-    parser.add_argument("--only", default="patient,scale,rules,production")
+    parser.add_argument("--only", default="patient,scale,rules,reevaluation,production")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
@@ -111,6 +113,17 @@ def main(argv: list[str]) -> int:
 
         rows += report.rules_rows(rules.medians())
 
+    if "reevaluation" in only:
+        from bench import reevaluation
+
+        results = []
+        for backend, fresh in _backends(args, "reevaluation.db"):
+            log(f"\nRe-evaluation ({backend}, {max(sizes):,} submissions)")
+            url = fresh()
+            use_app_env(url)
+            results += reevaluation.run_backend(backend, make_app(url), url, max(sizes), log)
+        rows += reevaluation.rows(results)
+
     minutes = (time.monotonic() - started) / 60
     table = report.text_table(rows)
     print(table)
@@ -127,6 +140,13 @@ def main(argv: list[str]) -> int:
         )
     log(f"Wrote {RESULTS.relative_to(BENCH.parent)}")
     return 0
+
+
+def _backends(args: argparse.Namespace, sqlite_name: str) -> list[tuple[str, Callable[[], str]]]:
+    backends: list[tuple[str, Callable[[], str]]] = [("sqlite", lambda: fresh_sqlite(sqlite_name))]
+    if not args.no_postgres and postgres_available():
+        backends.append(("postgresql", fresh_postgres))
+    return backends
 
 
 def write_results(

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Submission
+from app.reevaluation import plan as plans
+from app.reevaluation import runs
 from app.review import demo as demo_data
 from app.review import services
 from app.sqlite_locking import write_intent
@@ -54,43 +56,69 @@ def seed_command(count: int, seed_value: int, if_empty: bool) -> None:
         click.echo(f"{name}: {parts}")
 
 
-def _print_plan(plan: services.ReevaluationPlan) -> None:
+def _print_plan(plan: plans.Plan) -> None:
     click.echo(
-        f"Current rule set {plan.ruleset_version}: {plan.stale:,} stored decisions were made "
-        "by another rule-set version or other settings."
+        f"Rule set in force {plan.ruleset_version}: {plan.stale:,} stored decisions carry "
+        "another rule-set version."
     )
     click.echo(
-        f"Checked {plan.checked:,} submissions: {len(plan.changes):,} decisions differ, "
-        f"{plan.outcome_changes:,} with a different outcome, {plan.reconfirmed:,} unchanged."
+        f"Checked {plan.checked:,} submissions: {plan.changed:,} decisions differ, "
+        f"{plan.outcome_changed:,} with a different outcome, {plan.reconfirmed:,} unchanged."
     )
+    agreement = plan.agreement
+    if agreement.decided:
+        click.echo(
+            f"Agreement with {agreement.decided:,} clinician decisions: "
+            f"{agreement.before:,} before -> {agreement.after:,} after."
+        )
     if plan.changes:
         click.echo(
             f"{'reference':<14}  {'old outcome':<24}  {'new outcome':<24}  "
-            f"{'priority':>11}  old -> new rule set"
+            f"{'priority':>11}  rules added / removed"
         )
     for change in plan.changes:
+        rules = " ".join(
+            [f"+{r}" for r in change.rules_added] + [f"-{r}" for r in change.rules_removed]
+        )
         click.echo(
             f"{change.reference:<14}  {change.old_outcome:<24}  {change.new_outcome:<24}  "
-            f"{change.old_priority:>4} -> {change.new_priority:<4}  "
-            f"{change.old_ruleset_version[:12]} -> {change.new_ruleset_version[:12]}"
+            f"{change.old_priority:>4} -> {change.new_priority:<4}  {rules}"
         )
 
 
 @rules_group.command("reevaluate")
 @click.option("--apply", "apply_changes", is_flag=True, help="Store the new decisions.")
-def reevaluate_command(apply_changes: bool) -> None:
-    """Show which stored decisions the current rules would change (a dry run), or apply them."""
-    if apply_changes:
-        with writing():
-            plan = services.apply_reevaluation(None, via="cli")
-        _print_plan(plan)
-        click.echo(
-            f"Applied: {len(plan.changes):,} decisions changed, {plan.reconfirmed:,} now carry "
-            "the current rule-set version."
+@click.option("--reason", help="Why (required with --apply; recorded in the audit log).")
+@click.option("--yes", is_flag=True, help="Do not ask to confirm the count.")
+def reevaluate_command(apply_changes: bool, reason: str | None, yes: bool) -> None:
+    """Show which stored decisions the settings in force would change (a dry run), or apply
+    them (--apply --reason TEXT): the same run as the admin page's, in this process."""
+    target = plans.in_force()
+    plan = plans.dry_run(target, keep=10_000_000 if not apply_changes else 0)
+    _print_plan(plan)
+    if not apply_changes:
+        click.echo("Dry run: nothing changed. Run again with --apply --reason TEXT to store them.")
+        return
+    if not reason or not reason.strip():
+        raise click.UsageError("--apply needs --reason TEXT (it is recorded in the audit log).")
+    if not yes:
+        click.confirm(
+            f"Apply to {plan.checked:,} submissions, {plan.changed:,} decisions changing?",
+            abort=True,
         )
-    else:
-        _print_plan(services.reevaluation_plan())
-        click.echo("Dry run: nothing changed. Run again with --apply to store these decisions.")
+    try:
+        run = runs.start("apply", target.version, None, via="cli", reason=reason.strip())
+    except runs.AlreadyRunningError as running:
+        raise click.ClickException(
+            f"An apply is already running (run {running.run.id}); nothing was started."
+        ) from None
+    applied = runs.run_apply(run.id, target)
+    if applied is None:
+        raise click.ClickException("The rule settings changed meanwhile; nothing was applied.")
+    click.echo(
+        f"Applied: {applied.changed:,} decisions changed, {applied.reconfirmed:,} unchanged "
+        "now carry the rule-set version in force."
+    )
 
 
 @retention.command("purge")

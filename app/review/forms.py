@@ -167,7 +167,3 @@ class AuditFilterForm(GetForm):
 
     def set_choices(self, actions: list[tuple[str, Any]]) -> None:
         self.action.choices = _choices({"": _l("Any action"), **dict(actions)})
-
-
-class ApplyReevaluationForm(FlaskForm):
-    """Only the CSRF token: the plan is computed again when it is applied."""

@@ -33,7 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
-from app import audit, clinic, questionnaire, rules, submissions
+from app import audit, questionnaire, submissions
 from app.extensions import db
 from app.models import (
     STATUSES,
@@ -835,15 +835,17 @@ def _describe(
         return text, notes.get(d.get("note_id")) if d.get("note_id") else None  # type: ignore[arg-type]
     if event.kind == "reevaluated" and d.get("changed") is False:
         return gettext(
-            "Re-evaluated with rule set %(version)s: decision unchanged",
-            version=str(d.get("new_ruleset_version", ""))[:12],
+            "Re-evaluated, rule set %(old_version)s → %(new_version)s: decision unchanged",
+            old_version=str(d.get("old_ruleset_version", ""))[:24],
+            new_version=str(d.get("new_ruleset_version", ""))[:24],
         ), None
     if event.kind == "reevaluated":
         return gettext(
-            "Re-evaluated: %(old)s → %(new)s (rule set %(version)s)",
+            "Re-evaluated: %(old)s → %(new)s (rule set %(old_version)s → %(new_version)s)",
             old=label(OUTCOME_LABELS, d.get("old_outcome")),
             new=label(OUTCOME_LABELS, d.get("new_outcome")),
-            version=str(d.get("new_ruleset_version", ""))[:12],
+            old_version=str(d.get("old_ruleset_version", ""))[:24],
+            new_version=str(d.get("new_ruleset_version", ""))[:24],
         ), None
     return event.kind.replace("_", " ").capitalize(), None
 
@@ -1086,173 +1088,6 @@ def _detail_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return "—" if value is None else str(value)
-
-
-# -- re-evaluation -----------------------------------------------------------------------------
-
-BATCH = 500
-WEB_REEVALUATION_LIMIT = 2000
-"""Submissions one web request evaluates; ``flask rules reevaluate`` has no limit."""
-
-
-@dataclass(frozen=True)
-class Change:
-    submission_id: int
-    reference: str
-    old_outcome: str
-    new_outcome: str
-    old_priority: int
-    new_priority: int
-    old_ruleset_version: str
-    new_ruleset_version: str
-    old_rules: tuple[str, ...]
-    new_rules: tuple[str, ...]
-
-
-@dataclass
-class ReevaluationPlan:
-    ruleset_version: str
-    stale: int
-    """Stored decisions made by another rule-set version (or other settings)."""
-    checked: int = 0
-    reconfirmed: int = 0
-    changes: list[Change] = field(default_factory=list)
-
-    @property
-    def outcome_changes(self) -> int:
-        return sum(1 for c in self.changes if c.old_outcome != c.new_outcome)
-
-    @property
-    def unchecked(self) -> int:
-        return max(self.stale - self.checked, 0)
-
-
-def current_ruleset_version() -> str:
-    return str(clinic.current().rules.ruleset_version)
-
-
-def _stale(version: str) -> ColumnElement[bool]:
-    # Same answers, same as_of, same rules and settings give the same decision (rules §8), so
-    # only decisions made by another version can change.
-    return Submission.ruleset_version != version
-
-
-def _batches(statement: Select[Any], limit: int | None) -> Iterable[list[Submission]]:
-    """Submissions in id order, a batch at a time (memory stays flat at 100,000)."""
-    last_id, seen = 0, 0
-    while limit is None or seen < limit:
-        size = BATCH if limit is None else min(BATCH, limit - seen)
-        batch = list(
-            db.session.scalars(
-                statement.where(Submission.id > last_id).order_by(Submission.id).limit(size)
-            )
-        )
-        if not batch:
-            return
-        last_id, seen = batch[-1].id, seen + len(batch)
-        yield batch
-
-
-def _forget(batch: list[Submission]) -> None:
-    """Drop a processed batch from the session (not the signed-in user, say)."""
-    for submission in batch:
-        if submission in db.session:
-            db.session.expunge(submission)
-
-
-def _evaluate_again(submission: Submission) -> tuple[Change | None, rules.Decision]:
-    """The decision the current rules make of a stored submission at its own ``as_of`` date,
-    and the change, if its outcome, priority or fired rules differ."""
-    decision = submissions.decide(submission.answers, submission.as_of)
-    document = decision.to_document()
-    old_rules = tuple(r.get("id") for r in (submission.decision or {}).get("rules", []))
-    new_rules = tuple(r["id"] for r in document["rules"])
-    if (
-        document["outcome"] == submission.outcome
-        and document["priority"] == submission.priority
-        and new_rules == old_rules
-    ):
-        return None, decision
-    change = Change(
-        submission_id=submission.id,
-        reference=submission.reference,
-        old_outcome=submission.outcome,
-        new_outcome=document["outcome"],
-        old_priority=submission.priority,
-        new_priority=document["priority"],
-        old_ruleset_version=submission.ruleset_version,
-        new_ruleset_version=document["ruleset_version"],
-        old_rules=old_rules,
-        new_rules=new_rules,
-    )
-    return change, decision
-
-
-def _new_plan() -> ReevaluationPlan:
-    version = current_ruleset_version()
-    stale = db.session.scalar(select(func.count()).where(_stale(version))) or 0
-    return ReevaluationPlan(ruleset_version=version, stale=stale)
-
-
-def reevaluation_plan(*, limit: int | None = None, audit_view: bool = False) -> ReevaluationPlan:
-    """Dry run: the stored decisions the current rules and settings would change."""
-    plan = _new_plan()
-    for batch in _batches(select(Submission).where(_stale(plan.ruleset_version)), limit):
-        for submission in batch:
-            plan.checked += 1
-            change, _ = _evaluate_again(submission)
-            if change:
-                plan.changes.append(change)
-            else:
-                plan.reconfirmed += 1
-        _forget(batch)
-    if audit_view:
-        record_view("view_reevaluation", checked=plan.checked, changed=len(plan.changes))
-    return plan
-
-
-def apply_reevaluation(
-    actor: StaffUser | None, *, via: str = "web", limit: int | None = None
-) -> ReevaluationPlan:
-    """Store the current rules' decision in every stale submission, a batch per transaction.
-
-    Each gets a timeline entry, an unchanged one too: it now carries the current rule-set
-    version, as the current rules make exactly that decision. One audit entry for the run.
-    """
-    plan = _new_plan()
-    for batch in _batches(select(Submission).where(_stale(plan.ruleset_version)), limit):
-        for submission in batch:
-            plan.checked += 1
-            old_outcome, old_version = submission.outcome, submission.ruleset_version
-            change, decision = _evaluate_again(submission)
-            submissions.apply_decision(submission, decision)
-            _event(
-                submission,
-                actor,
-                "reevaluated",
-                old_outcome=old_outcome,
-                new_outcome=submission.outcome,
-                old_ruleset_version=old_version,
-                new_ruleset_version=submission.ruleset_version,
-                changed=change is not None,
-            )
-            if change is None:
-                plan.reconfirmed += 1
-            else:
-                plan.changes.append(change)
-        db.session.commit()
-        _forget(batch)
-    audit.record(
-        "reevaluate_apply",
-        actor_id=actor.id if actor else None,
-        via=via,
-        ruleset_version=plan.ruleset_version,
-        checked=plan.checked,
-        changed=len(plan.changes),
-        outcome_changed=plan.outcome_changes,
-    )
-    db.session.commit()
-    return plan
 
 
 # -- retention -------------------------------------------------------------------------------

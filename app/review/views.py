@@ -41,7 +41,6 @@ from app.review.labels import (
 from app.templating import FragmentCache
 from app.urls import public_url
 
-REEVALUATION_ROWS_SHOWN = 500
 FILTER_FIELDS = FragmentCache()
 
 
@@ -370,38 +369,3 @@ def audit_log() -> ResponseReturnValue:
         pagination=pagination,
         action_labels=ACTION_LABELS,
     )
-
-
-@bp.get("/reevaluate")
-@role_required("admin")
-def reevaluate() -> ResponseReturnValue:
-    """The re-evaluation dry run: stored decisions the current rules would change."""
-    plan = services.reevaluation_plan(limit=services.WEB_REEVALUATION_LIMIT, audit_view=True)
-    return render_template(
-        "review/reevaluate.html",
-        plan=plan,
-        form=forms.ApplyReevaluationForm(),
-        shown=REEVALUATION_ROWS_SHOWN,
-    )
-
-
-@bp.post("/reevaluate")
-@role_required("admin")
-def apply_reevaluation() -> ResponseReturnValue:
-    form = forms.ApplyReevaluationForm()
-    if not form.validate_on_submit():
-        return redirect(url_for(".reevaluate"))
-    plan = services.apply_reevaluation(_me(), limit=services.WEB_REEVALUATION_LIMIT)
-    message = gettext(
-        "Re-evaluated %(checked)d submissions: %(changed)d decisions changed, %(same)d unchanged.",
-        checked=plan.checked,
-        changed=len(plan.changes),
-        same=plan.reconfirmed,
-    )
-    if plan.unchecked:
-        message += " " + gettext(
-            "%(left)d more were made by another rule-set version: apply again to continue.",
-            left=plan.unchecked,
-        )
-    flash(message, "success")
-    return redirect(url_for(".reevaluate"))

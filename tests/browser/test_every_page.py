@@ -14,9 +14,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy import update
 
 from app import questionnaire
+from app.extensions import db
+from app.models import Submission
 from app.questionnaire import Group
 from app.screening import forms
 from tests.browser.helpers import (
@@ -92,6 +96,10 @@ STAFF_PAGES = [
     "staff-api-tokens-issued",
     "staff-account",
     "staff-reevaluate",
+    "staff-reevaluate-dry-run",
+    "staff-reevaluate-errors",
+    "staff-reevaluate-apply",
+    "staff-rules-performance",
     "staff-print",
     "staff-queue-desktop",
     "staff-submission-desktop",
@@ -229,6 +237,40 @@ def _submit(page: Page, button: str) -> None:
         page.get_by_role("button", name=button).click()
 
 
+def _reevaluation(tour: Tour, page: Page) -> None:
+    """The dry run's page, its apply form with errors, and the apply's page."""
+    names = ("staff-reevaluate-dry-run", "staff-reevaluate-errors", "staff-reevaluate-apply")
+    try:
+        open_page(page, "/review/reevaluate")
+        _submit(page, "Start a dry run")
+        tour.check(page, names[0])
+        _submit(page, "Apply to 1 submission")
+        tour.check(page, names[1])
+        page.get_by_label("Number of decisions that will change").fill("1")
+        page.get_by_label("Reason for the change").fill("Browser check")
+        _submit(page, "Apply to 1 submission")
+        tour.check(page, names[2])
+    except AssertionError as error:
+        for name in names:
+            tour.failures[name] = str(error)
+
+
+def _make_stale(live_app: Flask, submission_id: int) -> None:
+    """Decided by an older rule set with another priority: the dry run lists it."""
+    with live_app.app_context():
+        db.session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(ruleset_version="old", priority=Submission.priority + 1)
+        )
+        db.session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(evaluation_decision="proceed_to_evaluation")
+        )
+        db.session.commit()
+
+
 def _submission_errors(tour: Tour, page: Page, submission_id: int) -> None:
     """The submission page after an empty note, and after someone else changed it meanwhile."""
     try:
@@ -249,6 +291,7 @@ def staff_tour(
     phone_context: Callable[[], BrowserContext],
     live_staff: Callable[..., str],
     live_submission: Callable[..., int],
+    live_app: Flask,
 ) -> Tour:
     tour = Tour()
     try:
@@ -256,7 +299,8 @@ def staff_tour(
         likely = live_submission(EXAMPLES["E1"][0], days_ago=3)
         urgent = live_submission(EXAMPLES["E3"][0], days_ago=1)
         for name in ("E7", "E8", "E9", "E4"):
-            live_submission(EXAMPLES[name][0], days_ago=2)
+            last = live_submission(EXAMPLES[name][0], days_ago=2)
+        _make_stale(live_app, last)
         page = phone_context().new_page()  # someone who stopped at the crisis page
         start_questionnaire(page)
         answer_until(page, E2, stop_at="support", quickly=True)
@@ -303,6 +347,7 @@ def staff_tour(
             ("staff-audit", "/review/audit"),
             ("staff-account", "/auth/account"),
             ("staff-reevaluate", "/review/reevaluate"),
+            ("staff-rules-performance", "/review/rules-performance"),
             ("staff-print", f"/review/submissions/{likely}/print"),
         ]:
             tour.visit(page, name, path)
@@ -314,6 +359,7 @@ def staff_tour(
         _submit(page, "Issue the token")
         tour.check(page, "staff-api-tokens-issued")
         _submission_errors(tour, page, likely)
+        _reevaluation(tour, page)
         page.set_viewport_size(DESKTOP)  # where staff mostly work
         tour.visit(page, "staff-queue-desktop", "/review/")
         tour.visit(page, "staff-submission-desktop", f"/review/submissions/{urgent}")
