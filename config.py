@@ -86,6 +86,8 @@ class Config:
     CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
+    WEIGHT_UNIT = _env("WEIGHT_UNIT", "lb")  # the unit the patient form offers first: kg or lb
+    HEIGHT_UNIT = _env("HEIGHT_UNIT", "ft_in")  # cm or ft_in
     PERMANENT_SESSION_LIFETIME = timedelta(days=DRAFT_EXPIRY_DAYS)
     LANGUAGES = ("en", "es")
     BABEL_DEFAULT_LOCALE = "en"

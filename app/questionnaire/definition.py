@@ -162,6 +162,9 @@ def _item(
     default: object = None,
     intro: str = "",
     required_message: str = "",
+    unit: str = "",
+    noun: str = "",
+    example: str = "",
 ) -> Item:
     return Item(
         name=name,
@@ -181,6 +184,9 @@ def _item(
         default=default,
         intro=intro,
         required_message=required_message,
+        unit=unit,
+        noun=noun,
+        example=example,
     )
 
 
@@ -359,8 +365,8 @@ ABOUT_YOU = Step(
             "date_of_birth",
             "date",
             N_("Date of birth"),
-            help=N_("For example, 1984-03-02"),
-            required_message=N_("Enter your date of birth, for example 1984-03-02."),
+            help=N_("For example, 3 27 1984"),
+            required_message=N_("Enter your date of birth."),
         ),
         _item(
             "email",
@@ -511,6 +517,9 @@ MEDICATION_TRIALS = Group(
             2000,
             required=False,
             help=N_("Leave blank if you are not sure. Selegiline patch: mg per 24 hours."),
+            unit="mg",
+            noun=N_("the dose"),
+            example=N_("150 mg"),
         ),
         _int(
             "weeks_at_dose",
@@ -518,6 +527,10 @@ MEDICATION_TRIALS = Group(
             0,
             520,
             required=False,
+            help=N_("In weeks or months, for example 10 weeks or 3 months."),
+            unit="weeks",
+            noun=N_("the time"),
+            example=N_("10 weeks"),
         ),
         _ynu(
             "current_episode",
@@ -635,7 +648,14 @@ THERAPY_TRIALS = Group(
                 Choice("both", N_("Both")),
             ),
         ),
-        _int("sessions", N_("About how many sessions?"), 1, 500, required=False),
+        _int(
+            "sessions",
+            N_("About how many sessions?"),
+            1,
+            500,
+            required=False,
+            unit="sessions", noun=N_("the number of sessions"), example="12",
+        ),
         _enum(
             "response",
             N_("How much did it help?"),
@@ -664,6 +684,7 @@ OTHER_TREATMENTS = Step(
             1,
             200,
             required=False,
+            unit="sessions", noun=N_("the number of sessions"), example="12",
             shown_if=_yes("tms_tried"),
         ),
         _enum(
@@ -680,6 +701,7 @@ OTHER_TREATMENTS = Step(
             1,
             100,
             required=False,
+            unit="sessions", noun=N_("the number of sessions"), example="12",
             shown_if=_yes("ect_tried"),
         ),
         _enum(
@@ -1025,9 +1047,21 @@ MEDICAL_DETAILS = Step(
             60,
             260,
             required=False,
+            unit="mmHg",
+            noun=N_("the top number"),
+            example="120",
             help=N_("Enter both numbers, or leave both blank."),
         ),
-        _int("bp_diastolic", N_("Bottom number"), 30, 160, required=False),
+        _int(
+            "bp_diastolic",
+            N_("Bottom number"),
+            30,
+            160,
+            required=False,
+            unit="mmHg",
+            noun=N_("the bottom number"),
+            example="80",
+        ),
         _enum(
             "bp_measured",
             N_("When was it measured?"),
@@ -1040,8 +1074,42 @@ MEDICAL_DETAILS = Step(
             shown_if=AnyOf(Present("bp_systolic"), Present("bp_diastolic")),
             required_message=N_("Choose when your blood pressure was measured."),
         ),
-        _decimal("weight_kg", N_("Weight in kg"), 25, 350, required=False),
-        _int("height_cm", N_("Height in cm"), 100, 250, required=False),
+        _decimal(
+            "weight_kg",
+            N_("Weight"),
+            25,
+            350,
+            required=False,
+            unit="kg",
+            noun=N_("your weight"),
+            example=N_("70 kg or 154 lb"),
+        ),
+        _enum(
+            "weight_unit",
+            N_("Weight unit"),
+            (Choice("kg", N_("kg")), Choice("lb", N_("lb"))),
+            required=False,
+            widget="part",
+            shown_if=Present("weight_kg"),
+        ),
+        _int(
+            "height_cm",
+            N_("Height"),
+            100,
+            250,
+            required=False,
+            unit="cm",
+            noun=N_("your height"),
+            example="170",
+        ),
+        _enum(
+            "height_unit",
+            N_("Height unit"),
+            (Choice("cm", N_("cm")), Choice("ft_in", N_("feet and inches"))),
+            required=False,
+            widget="part",
+            shown_if=Present("height_cm"),
+        ),
     ),
 )
 

@@ -24,6 +24,7 @@ from app import questionnaire
 from app.extensions import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
+from app.screening import composite
 
 
 def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
@@ -294,7 +295,6 @@ class DrawnField:
             aria_describedby=describedby or False,
             aria_invalid=invalid,
             autocomplete=autocomplete or False,
-            inputmode=False,
         )
         label = self.label(class_="label")
         return _html(f'<div class="field{error}">\n{label}\n{messages}\n{drawn}\n</div>\n')
@@ -443,6 +443,8 @@ class StepForm(Fields):
         """Put each error beside its field and in the summary at the top."""
         self.problems = []
         fields = dict(iter_fields(self))
+        for part in [f for f in fields.values() if isinstance(f, composite.CompositeField)]:
+            fields.update(dict.fromkeys(part.ids, part))
         for error in errors:
             # String parameters are N_-marked choice labels (or echoes no catalogue translates).
             params = {
@@ -454,6 +456,10 @@ class StepForm(Fields):
                 self.problems.append(("main", message))
                 continue
             target.errors = [*target.errors, message] if target.errors else [message]
+            if isinstance(target, composite.CompositeField):
+                label = gettext(target.item.label)
+                self.problems.append((target.mark(error.field), f"{label}: {message}"))
+                continue
             self.problems.append((anchor(target), f"{summary_label(self, error.field)}: {message}"))
 
 
@@ -483,15 +489,30 @@ def iter_fields(form: Fields) -> Iterator[tuple[str, DrawnField]]:
 
 
 def summary_label(form: StepForm, field_id: str) -> str:
-    """The question an error is about, with its row ("Medicine 2") inside a repeating group."""
+    """The question an error is about, with its row inside a repeating group: the medicine's
+    name when it is chosen ("Sertraline (Zoloft), dose"), else "Medicine 2"."""
     parts = field_id.split("-")
     if len(parts) == 3 and isinstance(form.step.element(parts[0]), Group):
         group = form.step.element(parts[0])
         item = group.item(parts[2]) if isinstance(group, Group) else None
-        row = gettext(group.item_label) % {"n": int(parts[1]) + 1}  # type: ignore[union-attr]
+        row = _row_name(form, parts[0], int(parts[1])) or (
+            gettext(group.item_label) % {"n": int(parts[1]) + 1}  # type: ignore[union-attr]
+        )
         return f"{row}, {gettext(item.label) if item else parts[2]}"  # type: ignore[union-attr]
     element = form.step.element(field_id)
     return gettext(element.label) if element is not None else field_id
+
+
+def _row_name(form: StepForm, group: str, index: int) -> str:
+    """The chosen name of a repeating group's row (its first item's answer), if any."""
+    rows = form.fields.get(group)
+    if not isinstance(rows, Rows) or index >= len(rows):
+        return ""
+    first = next(iter(rows[index].form), None)
+    if first is None or not first.data:
+        return ""
+    label = dict(first.texts.choices).get(first.data)
+    return str(label) if label else ""
 
 
 def anchor(field: DrawnField) -> str:
@@ -525,6 +546,10 @@ def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
                 )
                 for index, row in enumerate((value or [])[: element.max_entries])
             )
+        elif element.widget == "part":
+            continue  # drawn by the field before it
+        elif composite.is_composite(element):
+            fields[element.name] = composite.field_for(element, values, catalogue)
         else:
             fields[element.name] = DrawnField(
                 element.name, element, _as_field_value(element, value), catalogue
@@ -549,6 +574,10 @@ def raw_from_formdata(step: Step, formdata: MultiDict[str, str]) -> dict[str, An
     for element in step.items:
         if isinstance(element, Group):
             raw[element.name] = _group_rows(element, formdata)
+        elif element.widget == "part":
+            continue  # set with the field before it
+        elif composite.is_composite(element):
+            composite.raw_values(element, formdata, raw)
         elif element.kind == "multi":
             raw[element.name] = formdata.getlist(element.name)
         elif element.kind == "bool":
