@@ -12,7 +12,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from flask import current_app, session
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clinic, questionnaire, rules
@@ -102,6 +102,26 @@ def resume(code: str) -> Draft | None:
     session["resume_code"] = format_code(normalise_code(code))
     session.permanent = True
     return draft
+
+
+def under_minimum_age(cleaned: Mapping[str, Any]) -> bool:
+    """Whether a just-given date of birth is under the clinic's minimum age (today)."""
+    born = cleaned.get("date_of_birth")
+    if not isinstance(born, str):
+        return False
+    birth, now = dt.date.fromisoformat(born), today()
+    age = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
+    return age < clinic.current().rules.min_age_years
+
+
+def forget_draft(draft: OpenDraft | None) -> None:
+    """Keep nothing of a person the clinic cannot screen (a minor): the draft goes, and this
+    browser's link to it. A draft already flagged for safety stays for staff to act on."""
+    session.pop(SESSION_KEY, None)
+    session.pop("resume_code", None)
+    if draft is not None and not has_safety_signal(draft.answers):
+        db.session.execute(delete(Draft).where(Draft.id == draft.id))
+    db.session.commit()
 
 
 def save_step(

@@ -92,12 +92,21 @@ def step(step_name: str) -> ResponseReturnValue:
     cleaned, form = forms.check_step(current, raw, answers, services.today())
     if form is not None:
         return _render(current, form, draft)
+    if services.under_minimum_age(cleaned):
+        services.forget_draft(draft)
+        return redirect(url_for(".adults_only"))
     draft = services.save_step(draft, current, cleaned, _locale())
     following = _after(current, draft)
     if current.safety_response and services.has_safety_signal(cleaned):
         session[CRISIS_NEXT] = following
         return redirect(url_for(".support"))
     return redirect(following)
+
+
+@bp.get("/adults-only")
+def adults_only() -> ResponseReturnValue:
+    """Where a date of birth under the minimum age leads: kind words and resources, no form."""
+    return render_template("screening/adults_only.html")
 
 
 @bp.get("/support")
