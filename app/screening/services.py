@@ -313,6 +313,15 @@ def commit() -> None:
     db.session.commit()
 
 
+def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """"Step N of M" counting only the steps this person will see, as far as their answers
+    tell so far (the depression steps appear once step 2 asks for them)."""
+    shown = questionnaire.visible_steps(answers)
+    if step not in shown:
+        shown = [s for s in questionnaire.STEPS if s in shown or s is step]
+    return shown.index(step) + 1, len(shown)
+
+
 def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire.Element]:
     """The items drawn on a step's page.
 

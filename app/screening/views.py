@@ -41,13 +41,15 @@ def _render(
 ) -> ResponseReturnValue:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
+    position, total = services.progress(step, answers or {})
     return render_template(
         "screening/step.html",
         step=step,
         form=form,
         elements=services.shown_elements(step, answers or {}),
         previous=previous,
-        total=questionnaire.TOTAL_STEPS,
+        position=position,
+        total=total,
         autocomplete=AUTOCOMPLETE,
         reveal=forms.reveal_conditions(step),
         resume_code=session.get("resume_code") if draft else None,
