@@ -521,6 +521,13 @@ MEDICATION_TRIALS = Group(
             noun=N_("the dose"),
             example=N_("150 mg"),
         ),
+        _item(
+            "dose_confirmed",
+            "bool",
+            N_("This dose is right (it is above the usual maximum)"),
+            required=False,
+            help=N_("Only shown when a dose is above the medicine's usual maximum."),
+        ),
         _int(
             "weeks_at_dose",
             N_("About how many weeks did you take it at that dose?"),
@@ -654,7 +661,9 @@ THERAPY_TRIALS = Group(
             1,
             500,
             required=False,
-            unit="sessions", noun=N_("the number of sessions"), example="12",
+            unit="sessions",
+            noun=N_("the number of sessions"),
+            example="12",
         ),
         _enum(
             "response",
@@ -684,7 +693,9 @@ OTHER_TREATMENTS = Step(
             1,
             200,
             required=False,
-            unit="sessions", noun=N_("the number of sessions"), example="12",
+            unit="sessions",
+            noun=N_("the number of sessions"),
+            example="12",
             shown_if=_yes("tms_tried"),
         ),
         _enum(
@@ -701,7 +712,9 @@ OTHER_TREATMENTS = Step(
             1,
             100,
             required=False,
-            unit="sessions", noun=N_("the number of sessions"), example="12",
+            unit="sessions",
+            noun=N_("the number of sessions"),
+            example="12",
             shown_if=_yes("ect_tried"),
         ),
         _enum(

@@ -27,23 +27,61 @@ WEEKS_A_YEAR = Decimal("52.18")
 UNIT_WORDS: dict[str, dict[str, Decimal]] = {
     "mg": {
         w: Decimal(1)
-        for w in ("mg", "mgs", "milligram", "milligrams", "miligramo", "miligramos", "mg/day",
-                  "mg/d", "mg/día", "mg/dia", "mg a day", "mg al día", "mg al dia", "mg daily")
+        for w in (
+            "mg",
+            "mgs",
+            "milligram",
+            "milligrams",
+            "miligramo",
+            "miligramos",
+            "mg/day",
+            "mg/d",
+            "mg/día",
+            "mg/dia",
+            "mg a day",
+            "mg al día",
+            "mg al dia",
+            "mg daily",
+        )
     },
     "weeks": {
         **{w: Decimal(1) for w in ("w", "wk", "wks", "week", "weeks", "sem", "semana", "semanas")},
-        **{w: WEEKS_A_MONTH for w in ("mo", "mos", "mth", "mths", "month", "months", "mes",
-                                       "meses")},
-        **{w: WEEKS_A_YEAR for w in ("y", "yr", "yrs", "year", "years", "año", "años")},
+        **dict.fromkeys(
+            ("mo", "mos", "mth", "mths", "month", "months", "mes", "meses"), WEEKS_A_MONTH
+        ),
+        **dict.fromkeys(("y", "yr", "yrs", "year", "years", "año", "años"), WEEKS_A_YEAR),
     },
     "kg": {
-        **{w: Decimal(1) for w in ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms",
-                                   "kilogramo", "kilogramos")},
-        **{w: POUND_KG for w in ("lb", "lbs", "pound", "pounds", "libra", "libras")},
+        **{
+            w: Decimal(1)
+            for w in (
+                "kg",
+                "kgs",
+                "kilo",
+                "kilos",
+                "kilogram",
+                "kilograms",
+                "kilogramo",
+                "kilogramos",
+            )
+        },
+        **dict.fromkeys(("lb", "lbs", "pound", "pounds", "libra", "libras"), POUND_KG),
     },
     "cm": {w: Decimal(1) for w in ("cm", "cms", "centimetres", "centimeters", "centímetros")},
-    "sessions": {w: Decimal(1) for w in ("sessions", "session", "sesiones", "sesión", "sesion",
-                                         "treatments", "tratamientos", "times", "veces")},
+    "sessions": {
+        w: Decimal(1)
+        for w in (
+            "sessions",
+            "session",
+            "sesiones",
+            "sesión",
+            "sesion",
+            "treatments",
+            "tratamientos",
+            "times",
+            "veces",
+        )
+    },
     "mmHg": {w: Decimal(1) for w in ("mmhg", "mm hg")},
 }
 UNIT_NAMES = {

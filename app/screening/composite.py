@@ -189,7 +189,7 @@ class DateField(CompositeField):
 
     def _boxes(self, values: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
         value = values.get(self.name)
-        texts = {part: "" for part in DATE_PARTS}
+        texts = dict.fromkeys(DATE_PARTS, "")
         if isinstance(value, Mapping):
             texts = {p: str(value.get(f"{self.name}-{p}", ""))[:20] for p in DATE_PARTS}
         elif isinstance(value, str) and value.count("-") == 2:

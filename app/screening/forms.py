@@ -24,7 +24,7 @@ from app import questionnaire
 from app.extensions import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
-from app.screening import composite
+from app.screening import composite, plausibility
 
 
 def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
@@ -471,6 +471,8 @@ def check_step(
     The form is only built when there is something to show: a valid step is saved at once.
     """
     cleaned, errors = questionnaire.clean_step(step, raw, answers, as_of)
+    if not errors:
+        errors = plausibility.check(step, raw, cleaned)
     if not errors:
         return cleaned, None
     form = build_form(step, raw)

@@ -314,7 +314,7 @@ def commit() -> None:
 
 
 def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:
-    """"Step N of M" counting only the steps this person will see, as far as their answers
+    """ "Step N of M" counting only the steps this person will see, as far as their answers
     tell so far (the depression steps appear once step 2 asks for them)."""
     shown = questionnaire.visible_steps(answers)
     if step not in shown:

@@ -62,6 +62,7 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
      True, False),
     ("medications", "medication_trials.drug_other", "string", None, True, True),
     ("medications", "medication_trials.daily_dose_mg", "decimal", None, False, False),
+    ("medications", "medication_trials.dose_confirmed", "bool", None, False, False),
     ("medications", "medication_trials.weeks_at_dose", "int", None, False, False),
     ("medications", "medication_trials.current_episode", "enum", YNU, True, False),
     ("medications", "medication_trials.response", "enum", RESPONSE, True, False),

@@ -107,12 +107,31 @@ def test_doses_and_durations_as_typed(dose: str, weeks: str, expected: tuple[Any
 @pytest.mark.parametrize(
     ("dose", "weeks", "field", "message"),
     [
-        ("lots", "10", "daily_dose_mg", "Enter the dose using the digits 0 to 9, for example 150 mg."),
-        ("150 g", "10", "daily_dose_mg", "We did not recognise the unit “g”. Enter the dose in mg."),
-        ("150", "ten", "weeks_at_dose", "Enter the time using the digits 0 to 9, for example 10 weeks."),
+        (
+            "lots",
+            "10",
+            "daily_dose_mg",
+            "Enter the dose using the digits 0 to 9, for example 150 mg.",
+        ),
+        (
+            "150 g",
+            "10",
+            "daily_dose_mg",
+            "We did not recognise the unit “g”. Enter the dose in mg.",
+        ),
+        (
+            "150",
+            "ten",
+            "weeks_at_dose",
+            "Enter the time using the digits 0 to 9, for example 10 weeks.",
+        ),
         ("150", "2.5", "weeks_at_dose", "Enter the time as a whole number, for example 10 weeks."),
-        ("150", "3 days", "weeks_at_dose",
-         "We did not recognise the unit “days”. Enter the time in weeks or months."),
+        (
+            "150",
+            "3 days",
+            "weeks_at_dose",
+            "We did not recognise the unit “days”. Enter the time in weeks or months.",
+        ),
     ],
 )
 def test_what_is_not_a_number_is_refused_by_its_field(
@@ -142,13 +161,22 @@ def test_height_in_cm_or_feet_and_inches(boxes: dict[str, str], expected: int | 
 @pytest.mark.parametrize(
     ("boxes", "field", "message"),
     [
-        ({"height-feet": "8", "height-inches": "14"}, "height-inches",
-         "Enter inches as a number from 0 to 11."),
-        ({"height-feet": "", "height-inches": "5"}, "height-feet",
-         "Enter feet as a whole number from 3 to 8."),
+        (
+            {"height-feet": "8", "height-inches": "14"},
+            "height-inches",
+            "Enter inches as a number from 0 to 11.",
+        ),
+        (
+            {"height-feet": "", "height-inches": "5"},
+            "height-feet",
+            "Enter feet as a whole number from 3 to 8.",
+        ),
         ({"height-feet": "x"}, "height-feet", "Enter feet as a whole number from 3 to 8."),
-        ({"height_cm": "170", "height-feet": "5"}, "height_cm",
-         "Enter your height in cm, or in feet and inches, not both."),
+        (
+            {"height_cm": "170", "height-feet": "5"},
+            "height_cm",
+            "Enter your height in cm, or in feet and inches, not both.",
+        ),
     ],
 )
 def test_wrong_heights_name_their_box(boxes: dict[str, str], field: str, message: str) -> None:

@@ -1,4 +1,4 @@
-""""Step N of M" counts only the steps this person will see; no two pages share a number
+""" "Step N of M" counts only the steps this person will see; no two pages share a number
 (issue 16, part 7)."""
 
 from __future__ import annotations
