@@ -418,13 +418,55 @@ class Fields:
 
 
 class Row:
-    """One entry of a repeating group (``row.id`` is ``group-N``, as WTForms' FieldList)."""
+    """One entry of a repeating group (``row.id`` is ``group-N``, as WTForms' FieldList).
 
-    __slots__ = ("form", "id")
+    A ``folded`` row is drawn as a one-line summary with its answers in hidden fields, a
+    Change and a Remove button (issue 16, part 8), without JavaScript too.
+    """
 
-    def __init__(self, row_id: str, form: Fields) -> None:
+    __slots__ = ("folded", "form", "id")
+
+    def __init__(self, row_id: str, form: Fields, folded: bool = False) -> None:
         self.id = row_id
         self.form = form
+        self.folded = folded
+
+    def hidden(self) -> Markup:
+        """The row's answers as hidden fields, and the mark that keeps it folded."""
+        parts = [f'<input type="hidden" name="{_escape(self.id)}-folded" value="y">']
+        for field in self.form:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if field.type == "BooleanField":
+                values = ["y"] if field.data else []
+            parts.extend(
+                f'<input type="hidden" name="{_escape(field.name)}" value="{_escape(value)}">'
+                for value in values
+                if value not in (None, "")
+            )
+        return _html("".join(parts))
+
+    def summary(self) -> str:
+        """"Sertraline (Zoloft) 150 mg, 10 weeks, little or no help": the name, the numbers
+        with their units, and how much it helped."""
+        name, details = "", []
+        for field in self.form:
+            data = field.data
+            if data in (None, "", False) or field.type == "BooleanField":
+                continue
+            item = field.item
+            chosen = dict(field.texts.choices).get(data) if field.texts.choices else None
+            if not name:
+                name = str(chosen or data)
+            elif item.name.endswith("_other") and name:
+                name = str(data)
+            elif item.unit:
+                details.append(f"{data} {gettext(UNIT_WORDS_SHOWN.get(item.unit, item.unit))}")
+            elif item.name == "response" and chosen:
+                details.append(str(chosen))
+        return ", ".join([name, *details]) if details else name
+
+
+UNIT_WORDS_SHOWN = {"mg": N_("mg"), "weeks": N_("weeks"), "sessions": N_("sessions")}
 
 
 class Rows(list[Row]):
@@ -477,6 +519,10 @@ def check_step(
         return cleaned, None
     form = build_form(step, raw)
     form.show_errors(errors)
+    for field in form:
+        if isinstance(field, Rows):
+            for row in field:
+                row.folded = row.folded and not any(f.errors for f in row.form)
     return None, form
 
 
@@ -524,8 +570,12 @@ def anchor(field: DrawnField) -> str:
     return str(field.id)
 
 
-def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
-    """The step's form holding ``values`` (stored answers or posted raw values)."""
+def build_form(step: Step, values: Mapping[str, Any], *, fold: bool = False) -> StepForm:
+    """The step's form holding ``values`` (stored answers or posted raw values).
+
+    ``fold``: draw every row of a repeating group folded (stored answers are complete);
+    otherwise a posted row stays folded if it was.
+    """
     catalogue = translations()
     fields: dict[str, Any] = {}
     for element in step.items:
@@ -545,6 +595,7 @@ def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
                             for item in element.items
                         }
                     ),
+                    folded=fold or row.get("folded") is True,
                 )
                 for index, row in enumerate((value or [])[: element.max_entries])
             )
@@ -608,6 +659,8 @@ def _group_rows(group: Group, formdata: MultiDict[str, str]) -> list[dict[str, A
                 row[item.name] = key in formdata
             elif key in formdata:
                 row[item.name] = formdata.get(key)
+        if f"{group.name}-{index}-folded" in formdata:
+            row["folded"] = True
         rows.append(row)
     return rows
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from babel.dates import format_date
 from flask import current_app, session
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -313,6 +314,20 @@ def commit() -> None:
     db.session.commit()
 
 
+def review_rows_in(
+    answers: Mapping[str, Any], locale: str
+) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
+    """The review page's rows, with the date of birth written as the page's language writes
+    dates ("March 2, 1984", "2 de marzo de 1984")."""
+    result = questionnaire.review_rows(answers)
+    for _step, rows in result:
+        for index, row in enumerate(rows):
+            if row.field == "date_of_birth" and row.values:
+                born = dt.date.fromisoformat(row.values[0])
+                rows[index] = replace(row, values=(format_date(born, "long", locale=locale),))
+    return result
+
+
 def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:
     """ "Step N of M" counting only the steps this person will see, as far as their answers
     tell so far (the depression steps appear once step 2 asks for them)."""
@@ -349,4 +364,6 @@ def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
         rows.append({})
     elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
         del rows[int(index)]
+    elif verb == "edit" and index.isdecimal() and int(index) < len(rows):
+        rows[int(index)] = {k: v for k, v in rows[int(index)].items() if k != "folded"}
     return {**raw, name: rows}

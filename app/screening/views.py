@@ -84,11 +84,11 @@ def step(step_name: str) -> ResponseReturnValue:
         return _resume_point(draft)
     answers = dict(draft.answers) if draft else {"preferred_language": _locale()}
     if request.method == "GET":
-        return _render(current, forms.build_form(current, answers), draft)
+        return _render(current, forms.build_form(current, answers, fold=True), draft)
 
     raw = forms.raw_from_formdata(current, request.form)
     action = request.form.get("action", "")
-    if action.startswith(("add:", "remove:")):
+    if action.startswith(("add:", "remove:", "edit:")):
         raw = services.change_rows(current, raw, action)
         return _render(current, forms.build_form(current, raw), draft, focus_group=action)
     cleaned, form = forms.check_step(current, raw, answers, services.today())
@@ -130,7 +130,7 @@ def review() -> ResponseReturnValue:
     return render_template(
         "screening/review.html",
         draft=draft,
-        rows=questionnaire.review_rows(draft.answers),
+        rows=services.review_rows_in(draft.answers, _locale()),
         resume_code=session.get("resume_code"),
     )
 
