@@ -534,7 +534,6 @@ MEDICATION_TRIALS = Group(
             0,
             520,
             required=False,
-            help=N_("In weeks or months, for example 10 weeks or 3 months."),
             unit="weeks",
             noun=N_("the time"),
             example=N_("10 weeks"),
