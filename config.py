@@ -79,6 +79,9 @@ class Config:
     JOBS_URL = _env("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False
 
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
+    SMTP_URL = _env("SMTP_URL")  # smtp://host:port, smtp+starttls://user:pass@host:port
+    MAIL_FROM = _env("MAIL_FROM", "prescreen@localhost")
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")
     CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")

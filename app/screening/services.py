@@ -92,12 +92,16 @@ def _read_draft(connection: Connection) -> OpenDraft | None:
     return OpenDraft(*row)
 
 
-def resume(code: str) -> Draft | None:
-    """Bind the draft with this resume code to this browser, if it exists and is still open."""
+def resume(code: str, born: str) -> Draft | None:
+    """Bind the draft with this resume code to this browser, if it exists, is still open and
+    was started with this date of birth (the code alone opens nothing)."""
     if len(normalise_code(code)) != RESUME_LENGTH:
         return None
     draft = db.session.scalar(select(Draft).where(Draft.resume_code_hash == _hash_code(code)))
     if draft is None or draft.expires_at < utcnow() or draft.submitted_at is not None:
+        return None
+    stored = draft.answers.get("date_of_birth") if isinstance(draft.answers, dict) else None
+    if not isinstance(stored, str) or not hmac.compare_digest(stored, born):
         return None
     session[SESSION_KEY] = draft.token
     session["resume_code"] = format_code(normalise_code(code))

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
-from app.extensions import rate_limit
+from app.extensions import rate_limit, translations
 from app.questionnaire import Step
-from app.screening import bp, forms, services
+from app.screening import bp, forms, services, tasks
 
 CRISIS_NEXT = "after_crisis"
 AUTOCOMPLETE = {
@@ -98,7 +107,7 @@ def step(step_name: str) -> ResponseReturnValue:
         services.forget_draft(draft)
         return redirect(url_for(".adults_only"))
     draft = services.save_step(draft, current, cleaned, _locale())
-    following = _after(current, draft)
+    following = url_for(".later") if action == "later" else _after(current, draft)
     if current.safety_response and services.has_safety_signal(cleaned):
         session[CRISIS_NEXT] = following
         return redirect(url_for(".support"))
@@ -171,18 +180,54 @@ def done() -> ResponseReturnValue:
 @bp.route("/resume", methods=["GET", "POST"])
 @rate_limit("10 per minute; 50 per hour", methods=["POST"])
 def resume() -> ResponseReturnValue:
-    """Carry on elsewhere with the resume code."""
+    """Carry on elsewhere with the resume code and the date of birth; then "Welcome back"."""
     form = forms.ResumeForm()
-    if form.validate_on_submit():
-        if services.resume(form.code.data or "") is not None:
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"][:40]
+    born, birth = forms.resume_birth_date(request.form if request.method == "POST" else None)
+    if form.validate_on_submit() and born is not None:
+        draft = services.resume(form.code.data or "", born)
+        if draft is not None:
             services.commit()
+            step = services.first_open_step(services.current_draft())
+            where = t_step(step) if step else gettext("Check your answers")
+            flash(gettext("Welcome back: you were on “%(step)s”.", step=where), "success")
             return redirect(url_for(".index"))
         form.code.errors.append(
             gettext(
-                "We could not find an open questionnaire with that code. Check it and try again."
+                "We could not find an open questionnaire with that code and date of birth. "
+                "Check them and try again."
             )
         )
-    return render_template("screening/resume.html", form=form)
+    problems = forms.resume_problems(form, birth)
+    return render_template("screening/resume.html", form=form, birth=birth, problems=problems)
+
+
+def t_step(step: Step) -> str:
+    return questionnaire.gettext_in(translations(), step.title)
+
+
+@bp.route("/later", methods=["GET", "POST"])
+@rate_limit("5 per hour", methods=["POST"])
+def later() -> ResponseReturnValue:
+    """Save and finish later: the code in large type, when it expires, and "email me a link"."""
+    draft = services.current_draft()
+    code = session.get("resume_code")
+    if draft is None or code is None:
+        return redirect(url_for(".index"))
+    form = forms.EmailLinkForm(email=draft.answers.get("email"))
+    sent = False
+    if form.validate_on_submit():
+        link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{url_for('.resume')}"
+        tasks.email_resume_link(form.email.data or "", link, _locale())
+        sent = True
+    return render_template(
+        "screening/later.html",
+        code=code,
+        expires=format_date(draft.expires_at, "long"),
+        form=form,
+        sent=sent,
+    )
 
 
 @bp.app_errorhandler(CSRFError)
