@@ -178,7 +178,7 @@ class CompositeField:
         )
         legend = escape(self.translate(self.item.label))
         return Markup(  # noqa: S704 - every value above went through escape
-            f'<div class="field{error}" id="{self.id}">\n<fieldset role="group">\n'
+            f'<div class="field{error}" id="{self.id}-field">\n<fieldset role="group">\n'
             f'<legend class="label">{legend}</legend>\n{messages}\n'
             f'<div class="boxes">{boxes}</div>\n</fieldset>\n</div>\n'
         )
@@ -240,14 +240,14 @@ class WeightField(CompositeField):
         )
         _box, label, value, extra = self.boxes[0]
         invalid = ' aria-invalid="true"' if "weight_unit" in self.bad else ""
-        unit_label = escape(gettext("Unit of weight"))
+        unit_label = escape(gettext("Unit"))
         return Markup(  # noqa: S704 - every value above went through escape
-            f'<div class="field{error}" id="{self.id}">\n'
+            f'<div class="field{error}" id="{self.id}-field">\n'
             f'<label class="label" for="weight">{escape(label)}</label>\n{messages}\n'
             f'<div class="boxes">{self._input("weight", value, described, **extra)}'
-            f'<label class="visually-hidden" for="weight_unit">{unit_label}</label>'
+            f'<div class="box"><label for="weight_unit">{unit_label}</label>'
             f'<select class="input input--unit" id="weight_unit" name="weight_unit"{invalid}>'
-            f"{options}</select></div>\n</div>\n"
+            f"{options}</select></div></div>\n</div>\n"
         )
 
     @property

@@ -356,6 +356,10 @@ def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire
     return shown
 
 
+def _has_answers(row: Mapping[str, Any]) -> bool:
+    return any(value not in (None, "", False, []) for key, value in row.items() if key != "folded")
+
+
 def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
     """Add a row to, or remove one from, a repeating group (buttons that work without JS)."""
     verb, _, rest = action.partition(":")
@@ -365,6 +369,8 @@ def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
         return raw
     rows = list(raw.get(name) or [])
     if verb == "add" and len(rows) < group.max_entries:
+        # Answered rows fold to one line (Continue opens any with an error again).
+        rows = [{**row, "folded": True} if _has_answers(row) else row for row in rows]
         rows.append({})
     elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
         del rows[int(index)]
