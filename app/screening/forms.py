@@ -582,6 +582,8 @@ def build_form(step: Step, values: Mapping[str, Any], *, fold: bool = False) -> 
     fields: dict[str, Any] = {}
     for element in step.items:
         value = values.get(element.name)
+        if isinstance(element, Group) and fold and element.name not in values:
+            value = [{}]  # a group never answered opens with one empty row: one tap fewer
         if isinstance(element, Group):
             fields[element.name] = Rows(
                 Row(
@@ -597,7 +599,7 @@ def build_form(step: Step, values: Mapping[str, Any], *, fold: bool = False) -> 
                             for item in element.items
                         }
                     ),
-                    folded=fold or row.get("folded") is True,
+                    folded=(fold and bool(row)) or row.get("folded") is True,
                 )
                 for index, row in enumerate((value or [])[: element.max_entries])
             )

@@ -72,6 +72,7 @@ PATIENT_PAGES = [
     "support",
     *(state for name in SAFETY_STEPS for state in _states(name)),
     "adults-only",
+    "later",
 ]
 STAFF_PAGES = [
     "staff-login",
@@ -225,6 +226,13 @@ def patient_tour(phone_context: Callable[[], BrowserContext]) -> Tour:
         fill_step(page, questionnaire.STEPS[0], {**E1, "date_of_birth": f"{sixteen}-01-01"})
         continue_step(page)
         tour.check(page, "adults-only")
+
+        page = phone_context().new_page()  # "Save and finish later" after step 1
+        start_questionnaire(page)
+        fill_step(page, questionnaire.STEPS[0], E1)
+        with page.expect_navigation():
+            page.locator('button[name="action"][value="later"]').click()
+        tour.check(page, "later")
     except Exception as error:  # the pages reached so far are still reported one by one
         tour.failures["walk"] = f"{type(error).__name__}: {error}"
     return tour

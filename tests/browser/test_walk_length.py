@@ -10,6 +10,7 @@ of at most 3 screens is checked on. The figures are printed (pytest -s).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -24,7 +25,15 @@ from tests.screening.walk import step_form
 pytestmark = pytest.mark.browser
 
 # A US patient: weight in pounds, height in feet and inches (the clinic's default units).
-ANSWERS: dict[str, Any] = {**EXAMPLES["E1"][0], "weight_unit": "lb", "height_unit": "ft_in"}
+ANSWERS: dict[str, Any] = {
+    **EXAMPLES["E1"][0],
+    "weight_kg": 81.65,  # 180 lb
+    "weight_unit": "lb",
+    "height_cm": 178,  # 5 ft 10 in
+    "height_unit": "ft_in",
+}
+if os.environ.get("WALK_UNITS") == "metric":  # to compare with a walk typed in kg and cm
+    ANSWERS.update(weight_kg=81.6, weight_unit="kg", height_unit="cm")
 MAX_MEDICATION_SCREENS = 3
 MAX_REVIEW_SCREENS = 5
 
@@ -83,8 +92,9 @@ class Walker:
             if not isinstance(element, Group):
                 continue
             for index, _row in enumerate(ANSWERS.get(element.name) or []):
-                self.tap(f'button[name="action"][value="add:{element.name}"]')
-                self.page.locator(f"fieldset#{element.name}-{index}").wait_for()
+                if not self.page.locator(f"fieldset#{element.name}-{index}").count():
+                    self.tap(f'button[name="action"][value="add:{element.name}"]')
+                    self.page.locator(f"fieldset#{element.name}-{index}").wait_for()
                 prefix = f"{element.name}-{index}-"
                 for name, value in data.items():
                     if name.startswith(prefix):
