@@ -275,12 +275,12 @@ class HeightField(CompositeField):
             else:
                 texts[HEIGHT] = str(value)
         numeric = {"inputmode": "numeric", "class_": "input input--3", "maxlength": 5}
-        cm = [(HEIGHT, gettext("cm"), texts[HEIGHT], numeric)]
-        feet = [
+        cm_box = [(HEIGHT, gettext("cm"), texts[HEIGHT], numeric)]
+        imperial = [
             ("height-feet", gettext("feet"), texts["height-feet"], numeric),
             ("height-inches", gettext("inches"), texts["height-inches"], numeric),
         ]
-        return feet + cm if clinic.current().height_unit == "ft_in" else cm + feet
+        return imperial + cm_box if clinic.current().height_unit == "ft_in" else cm_box + imperial
 
     def _messages(self) -> tuple[str, str]:
         html, described = super()._messages()
