@@ -103,6 +103,8 @@ class Config:
     # /readyz fails when the worker's heartbeat (once a minute) is older than this.
     WORKER_HEARTBEAT_MAX_AGE = _env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
 
+    SMTP_URL = _env("SMTP_URL")  # smtp://host:port, smtp+starttls://user:pass@host:port
+    MAIL_FROM = _env("MAIL_FROM", "prescreen@localhost")
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")
     CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")
@@ -110,6 +112,8 @@ class Config:
     CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
+    WEIGHT_UNIT = _env("WEIGHT_UNIT", "lb")  # the unit the patient form offers first: kg or lb
+    HEIGHT_UNIT = _env("HEIGHT_UNIT", "ft_in")  # cm or ft_in
     PERMANENT_SESSION_LIFETIME = timedelta(days=DRAFT_EXPIRY_DAYS)
     # The pages' languages, the default first: each needs its catalogue in app/translations
     # (CONTRIBUTING.md, "A new language").

@@ -31,6 +31,8 @@ class ClinicSettings:
     draft_expiry_days: int
     staff_idle_minutes: int
     languages: tuple[str, ...]
+    weight_unit: str = "lb"  # the unit offered first on the form: "kg" or "lb"
+    height_unit: str = "ft_in"  # "cm" or "ft_in"
 
 
 def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
@@ -49,7 +51,18 @@ def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
         draft_expiry_days=int(values["DRAFT_EXPIRY_DAYS"]),  # type: ignore[call-overload]
         staff_idle_minutes=int(values["STAFF_IDLE_MINUTES"]),  # type: ignore[call-overload]
         languages=tuple(values["LANGUAGES"]),  # type: ignore[call-overload]
+        weight_unit=_choice(values.get("WEIGHT_UNIT"), ("lb", "kg")),
+        height_unit=_choice(values.get("HEIGHT_UNIT"), ("ft_in", "cm")),
     )
+
+
+def _choice(value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed`` (the first is the default); else stop start-up."""
+    if value is None:
+        return allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return str(value)
 
 
 def init_app(app: Flask) -> None:

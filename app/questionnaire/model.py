@@ -12,7 +12,8 @@ from app.questionnaire.conditions import Condition
 Kind = Literal[
     "string", "text", "date", "email", "phone", "int", "decimal", "bool", "enum", "multi"
 ]
-Widget = Literal["radio", "select", "checkbox", "checkboxes", "input", "textarea"]
+Widget = Literal["radio", "select", "checkbox", "checkboxes", "input", "textarea", "part"]
+"""``part``: drawn by the item before it (the unit of a weight or a height)."""
 
 MAX_RADIO_CHOICES = 6
 """An enum with more choices than this is drawn as a select box."""
@@ -71,6 +72,9 @@ class Item:
     default: object = None
     intro: str = ""
     required_message: str = ""
+    unit: str = ""  # a key of units.UNIT_WORDS: the words a number may be typed with
+    noun: str = ""  # how a message names the answer ("the dose")
+    example: str = ""  # an example answer for messages ("150 mg")
 
     def choice(self, value: object) -> Choice | None:
         """The choice whose value is ``value`` (``3`` finds the choice ``"3"``), if any."""

@@ -20,6 +20,7 @@ from app.questionnaire.conditions import has_answer, holds
 from app.questionnaire.definition import FIELD_NAMES, STEPS
 from app.questionnaire.i18n import N_
 from app.questionnaire.model import FieldError, Group, Item, Step
+from app.questionnaire.units import UnitError, read_date, read_feet_inches, read_number
 
 EARLIEST_DATE = date(1900, 1, 1)
 
@@ -56,6 +57,9 @@ MSG_PHONE = N_(
 MSG_INT = N_("Enter a whole number using the digits 0 to 9, for example 12.")
 MSG_DECIMAL = N_("Enter a number using the digits 0 to 9, for example 72.5.")
 MSG_RANGE = N_("Enter a number from %(min)s to %(max)s.")
+MSG_HEIGHT_BOTH = N_("Enter your height in cm, or in feet and inches, not both.")
+MSG_HEIGHT_RANGE = N_("Enter a height from 3 ft 4 in to 8 ft 2 in.")
+MSG_WEIGHT_RANGE = N_("Enter a weight from 25 to 350 kg (55 to 770 lb).")
 MSG_BOOL = N_("Tick the box or leave it empty.")
 MSG_TOO_MANY = N_("Enter no more than %(max)s entries.")
 MSG_TOO_FEW = N_("Add at least %(min)s entries.")
@@ -93,10 +97,15 @@ _EXPECTED = {
 
 
 class _Invalid(Exception):  # noqa: N818 - internal control flow, never escapes this module
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, field: str | None = None, **params: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # a part of the item's answer (``date_of_birth-day``), if not all
         self.params = params
+
+    @classmethod
+    def of(cls, error: UnitError) -> _Invalid:
+        return cls(error.message, error.field, **error.params)
 
 
 def _json_type(value: object) -> str:
@@ -138,6 +147,8 @@ class _Parser:
             return _one_of(item, value, str(value))
         if kind == "multi":
             return self._multi(item, value)
+        if isinstance(value, Mapping) and not self.strict:  # boxes of one answer (date, height)
+            return self._parts(item, value)
         if not self.strict:  # strict JSON values are taken as they are
             value = self._scalar(value)
         if value is None:
@@ -155,6 +166,25 @@ class _Parser:
             else:
                 raise _wrong_type(kind, value)
         return self._text_kind(item, value)
+
+    def _parts(self, item: Item, parts: Mapping[str, Any]) -> Any:
+        """A date of birth in day, month and year boxes; a height in cm or feet and inches."""
+        try:
+            if item.kind == "date":
+                return read_date(parts, item.name, EARLIEST_DATE, self.as_of)
+            text = {k: v.strip() if isinstance(v, str) else "" for k, v in parts.items()}
+            feet, inches = text.get("height-feet", ""), text.get("height-inches", "")
+            if text.get(item.name) and (feet or inches):
+                raise _Invalid(MSG_HEIGHT_BOTH)
+            if feet or inches:
+                number = read_feet_inches(feet, inches)
+                if number is not None and not item.minimum <= number <= item.maximum:  # type: ignore[operator]
+                    raise _Invalid(MSG_HEIGHT_RANGE, "height-feet")
+                return number
+        except UnitError as error:
+            raise _Invalid.of(error) from None
+        value = self._scalar(text.get(item.name))
+        return None if value is None else self._number(item, value)
 
     @staticmethod
     def _scalar(value: Any) -> Any:
@@ -228,18 +258,36 @@ class _Parser:
                 raise _wrong_type(item.kind, value)
             number = _from_decimal(value)
         elif isinstance(value, str) and not self.strict:
-            pattern = _INT if is_int else _DECIMAL
-            if not pattern.fullmatch(value):
-                raise _Invalid(MSG_INT if is_int else MSG_DECIMAL)
-            number = int(value) if is_int else _from_decimal(Decimal(value))
+            number = self._typed(item, value, is_int)
         else:
             raise _wrong_type(item.kind, value)
         low, high = item.minimum, item.maximum
         if item.choices:  # a labelled score: the caller reports "not one of the choices"
             return number
         if (low is not None and number < low) or (high is not None and number > high):
+            if item.unit == "kg":
+                raise _Invalid(MSG_WEIGHT_RANGE)
             raise _Invalid(MSG_RANGE, min=_number_text(low), max=_number_text(high))
         return number
+
+    @staticmethod
+    def _typed(item: Item, value: str, is_int: bool) -> int | float:
+        """A number as typed in a form: "150 mg", "3 months" (in weeks), "20,5"."""
+        pattern = _INT if is_int else _DECIMAL
+        if pattern.fullmatch(value):  # the usual case first
+            return int(value) if is_int else _from_decimal(Decimal(value))
+        if not item.unit and not item.example:
+            raise _Invalid(MSG_INT if is_int else MSG_DECIMAL)
+        try:
+            return read_number(
+                value,
+                item.unit,
+                item.noun or N_("your answer"),
+                item.example or ("12" if is_int else "12.5"),
+                whole=is_int,
+            )
+        except UnitError as error:
+            raise _Invalid.of(error) from None
 
     def _multi(self, item: Item, value: Any) -> list[str] | None:
         if value is None:
@@ -312,7 +360,7 @@ def _clean_item(
     try:
         cleaned = parser.parse(item, value)
     except _Invalid as invalid:
-        return None, [FieldError(field, invalid.message, invalid.params)]
+        return None, [FieldError(invalid.field or field, invalid.message, invalid.params)]
     if item.must_be_true and cleaned is False:
         cleaned = None
     if cleaned is None and item.required:

@@ -42,6 +42,47 @@ DOSE_TABLE: Final = MappingProxyType[str, float | None](
     }
 )
 
+# Highest dose of the US label's recommended range for adult MDD, in mg/day (the label's
+# maximum; inpatient maxima where the label gives them). Source: sources.LABELS, the Dosage and
+# Administration section of each US prescribing information (DailyMed). A reported daily dose
+# above it is implausible: the patient is asked to confirm it, and a confirmed one leaves the
+# trial's adequacy unverified (MIS-TRIAL-ADEQUACY) for a clinician to check.
+MAX_DOSE_TABLE: Final = MappingProxyType[str, float](
+    {
+        "citalopram": 40,
+        "escitalopram": 20,
+        "fluoxetine": 80,
+        "paroxetine": 50,
+        "paroxetine_cr": 62.5,
+        "sertraline": 200,
+        "fluvoxamine": 300,
+        "venlafaxine": 375,
+        "desvenlafaxine": 400,
+        "duloxetine": 120,
+        "levomilnacipran": 120,
+        "bupropion": 450,
+        "mirtazapine": 45,
+        "trazodone": 600,
+        "nefazodone": 600,
+        "vilazodone": 40,
+        "vortioxetine": 20,
+        "amitriptyline": 300,
+        "nortriptyline": 150,
+        "imipramine": 300,
+        "desipramine": 300,
+        "doxepin": 300,
+        "protriptyline": 60,
+        "trimipramine": 300,
+        "clomipramine": 250,
+        "phenelzine": 90,
+        "tranylcypromine": 60,
+        "isocarboxazid": 60,
+        "selegiline_transdermal": 12,
+    }
+)
+DOSE_ABOVE_MAXIMUM: Final = "dose_above_maximum"
+"""The gap of a trial whose confirmed daily dose is above ``MAX_DOSE_TABLE``."""
+
 DRUG_NAMES: Final = MappingProxyType[str, str](
     {
         "citalopram": "citalopram (Celexa)",

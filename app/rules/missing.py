@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from . import sources as src
 from .answers import Answers, choices
-from .data import label, short_drug_name
+from .data import DOSE_ABOVE_MAXIMUM, MAX_DOSE_TABLE, label, short_drug_name
 from .rule import Case, Category, Fields, fields_with, rule
 from .scores import FAILED, POSSIBLE, Trial
 from .settings import Settings
@@ -54,13 +54,22 @@ def open_trials(case: Case) -> tuple[Trial, ...]:
 
 def _trial_fields(case: Case) -> tuple[str, ...]:
     return tuple(
-        trial_field(t.position, "drug" if gap == "dose_threshold" else gap)
+        trial_field(t.position, _GAP_FIELDS.get(gap, gap))
         for t in open_trials(case)
         for gap in t.missing
     )
 
 
+_GAP_FIELDS: Final = {"dose_threshold": "drug", DOSE_ABOVE_MAXIMUM: "daily_dose_mg"}
+
+
 def _gap_text(trial: Trial, gap: str, settings: Settings) -> str:
+    if gap == DOSE_ABOVE_MAXIMUM:
+        maximum = MAX_DOSE_TABLE.get(trial.drug, 0)
+        return (
+            f"daily dose above the usual maximum ({maximum:g} mg/day), confirmed by the patient:"
+            " clinician checks the dose"
+        )
     if gap == "daily_dose_mg" and trial.min_dose is not None:
         return f"daily dose (counts if ≥{trial.min_dose:g} mg/day)"
     if gap == "dose_threshold":

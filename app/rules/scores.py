@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Final, NamedTuple, TypeVar
 
 from .answers import Answers, choices, iso_date, number, whole, whole_years
+from .data import DOSE_ABOVE_MAXIMUM, MAX_DOSE_TABLE
 from .settings import Settings
 
 PHQ9_ITEMS: Final = tuple(f"phq9_{i}" for i in range(1, 10))
@@ -249,6 +250,10 @@ def assess_trial(index: int, trial: Mapping[str, Any], settings: Settings) -> Tr
     if type(weeks) is not int:
         weeks = number(weeks)
     dose_ok = None if dose is None or minimum is None else dose >= minimum
+    maximum = MAX_DOSE_TABLE.get(drug)
+    implausible = dose is not None and maximum is not None and dose > maximum
+    if implausible:
+        dose_ok = None  # confirmed by the patient, but a clinician checks it
     weeks_ok = None if weeks is None else weeks >= settings.min_trial_weeks
     # current_episode yes: true, no: false, unsure/absent: unknown (true if not required)
     episode_ok = (
@@ -286,7 +291,9 @@ def assess_trial(index: int, trial: Mapping[str, Any], settings: Settings) -> Tr
     else:
         counts_as = POSSIBLE
         gaps = []
-        if minimum is None:
+        if implausible:
+            gaps.append(DOSE_ABOVE_MAXIMUM)
+        elif minimum is None:
             gaps.append("dose_threshold")
         elif dose is None:
             gaps.append("daily_dose_mg")

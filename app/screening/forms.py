@@ -17,13 +17,16 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, StringField
+from wtforms.validators import Email, InputRequired, Length
 
 from app import questionnaire
 from app.i18n import translations
 from app.questionnaire import Group, Item, Step
 from app.questionnaire.i18n import N_
+from app.questionnaire.units import DATE_PARTS, UnitError, read_date
+from app.questionnaire.validation import EARLIEST_DATE
+from app.screening import composite, plausibility
 
 
 def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
@@ -294,7 +297,6 @@ class DrawnField:
             aria_describedby=describedby or False,
             aria_invalid=invalid,
             autocomplete=autocomplete or False,
-            inputmode=False,
         )
         label = self.label(class_="label")
         return _html(f'<div class="field{error}">\n{label}\n{messages}\n{drawn}\n</div>\n')
@@ -418,13 +420,55 @@ class Fields:
 
 
 class Row:
-    """One entry of a repeating group (``row.id`` is ``group-N``, as WTForms' FieldList)."""
+    """One entry of a repeating group (``row.id`` is ``group-N``, as WTForms' FieldList).
 
-    __slots__ = ("form", "id")
+    A ``folded`` row is drawn as a one-line summary with its answers in hidden fields, a
+    Change and a Remove button (issue 16, part 8), without JavaScript too.
+    """
 
-    def __init__(self, row_id: str, form: Fields) -> None:
+    __slots__ = ("folded", "form", "id")
+
+    def __init__(self, row_id: str, form: Fields, folded: bool = False) -> None:
         self.id = row_id
         self.form = form
+        self.folded = folded
+
+    def hidden(self) -> Markup:
+        """The row's answers as hidden fields, and the mark that keeps it folded."""
+        parts = [f'<input type="hidden" name="{_escape(self.id)}-folded" value="y">']
+        for field in self.form:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if field.type == "BooleanField":
+                values = ["y"] if field.data else []
+            parts.extend(
+                f'<input type="hidden" name="{_escape(field.name)}" value="{_escape(value)}">'
+                for value in values
+                if value not in (None, "")
+            )
+        return _html("".join(parts))
+
+    def summary(self) -> str:
+        """ "Sertraline (Zoloft) 150 mg, 10 weeks, little or no help": the name, the numbers
+        with their units, and how much it helped."""
+        name, details = "", []
+        for field in self.form:
+            data = field.data
+            if data in (None, "", False) or field.type == "BooleanField":
+                continue
+            item = field.item
+            chosen = dict(field.texts.choices).get(data) if field.texts.choices else None
+            if not name:
+                name = str(chosen or data)
+            elif item.name.endswith("_other") and name:
+                name = str(data)
+            elif item.unit:
+                details.append(f"{data} {gettext(UNIT_WORDS_SHOWN.get(item.unit, item.unit))}")
+            elif item.name == "response" and chosen:
+                details.append(str(chosen))
+        return ", ".join([name, *details]) if details else name
+
+
+UNIT_WORDS_SHOWN = {"mg": N_("mg"), "weeks": N_("weeks"), "sessions": N_("sessions")}
 
 
 class Rows(list[Row]):
@@ -443,6 +487,8 @@ class StepForm(Fields):
         """Put each error beside its field and in the summary at the top."""
         self.problems = []
         fields = dict(iter_fields(self))
+        for part in [f for f in fields.values() if isinstance(f, composite.CompositeField)]:
+            fields.update(dict.fromkeys(part.ids, part))
         for error in errors:
             # String parameters are N_-marked choice labels (or echoes no catalogue translates).
             params = {
@@ -454,6 +500,10 @@ class StepForm(Fields):
                 self.problems.append(("main", message))
                 continue
             target.errors = [*target.errors, message] if target.errors else [message]
+            if isinstance(target, composite.CompositeField):
+                label = gettext(target.item.label)
+                self.problems.append((target.mark(error.field), f"{label}: {message}"))
+                continue
             self.problems.append((anchor(target), f"{summary_label(self, error.field)}: {message}"))
 
 
@@ -466,9 +516,15 @@ def check_step(
     """
     cleaned, errors = questionnaire.clean_step(step, raw, answers, as_of)
     if not errors:
+        errors = plausibility.check(step, raw, cleaned)
+    if not errors:
         return cleaned, None
     form = build_form(step, raw)
     form.show_errors(errors)
+    for field in form:
+        if isinstance(field, Rows):
+            for row in field:
+                row.folded = row.folded and not any(f.errors for f in row.form)
     return None, form
 
 
@@ -483,15 +539,30 @@ def iter_fields(form: Fields) -> Iterator[tuple[str, DrawnField]]:
 
 
 def summary_label(form: StepForm, field_id: str) -> str:
-    """The question an error is about, with its row ("Medicine 2") inside a repeating group."""
+    """The question an error is about, with its row inside a repeating group: the medicine's
+    name when it is chosen ("Sertraline (Zoloft), dose"), else "Medicine 2"."""
     parts = field_id.split("-")
     if len(parts) == 3 and isinstance(form.step.element(parts[0]), Group):
         group = form.step.element(parts[0])
         item = group.item(parts[2]) if isinstance(group, Group) else None
-        row = gettext(group.item_label) % {"n": int(parts[1]) + 1}  # type: ignore[union-attr]
+        row = _row_name(form, parts[0], int(parts[1])) or (
+            gettext(group.item_label) % {"n": int(parts[1]) + 1}  # type: ignore[union-attr]
+        )
         return f"{row}, {gettext(item.label) if item else parts[2]}"  # type: ignore[union-attr]
     element = form.step.element(field_id)
     return gettext(element.label) if element is not None else field_id
+
+
+def _row_name(form: StepForm, group: str, index: int) -> str:
+    """The chosen name of a repeating group's row (its first item's answer), if any."""
+    rows = form.fields.get(group)
+    if not isinstance(rows, Rows) or index >= len(rows):
+        return ""
+    first = next(iter(rows[index].form), None)
+    if first is None or not first.data:
+        return ""
+    label = dict(first.texts.choices).get(first.data)
+    return str(label) if label else ""
 
 
 def anchor(field: DrawnField) -> str:
@@ -501,12 +572,18 @@ def anchor(field: DrawnField) -> str:
     return str(field.id)
 
 
-def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
-    """The step's form holding ``values`` (stored answers or posted raw values)."""
+def build_form(step: Step, values: Mapping[str, Any], *, fold: bool = False) -> StepForm:
+    """The step's form holding ``values`` (stored answers or posted raw values).
+
+    ``fold``: draw every row of a repeating group folded (stored answers are complete);
+    otherwise a posted row stays folded if it was.
+    """
     catalogue = translations()
     fields: dict[str, Any] = {}
     for element in step.items:
         value = values.get(element.name)
+        if isinstance(element, Group) and fold and element.name not in values:
+            value = [{}]  # a group never answered opens with one empty row: one tap fewer
         if isinstance(element, Group):
             fields[element.name] = Rows(
                 Row(
@@ -522,9 +599,14 @@ def build_form(step: Step, values: Mapping[str, Any]) -> StepForm:
                             for item in element.items
                         }
                     ),
+                    folded=(fold and bool(row)) or row.get("folded") is True,
                 )
                 for index, row in enumerate((value or [])[: element.max_entries])
             )
+        elif element.widget == "part":
+            continue  # drawn by the field before it
+        elif composite.is_composite(element):
+            fields[element.name] = composite.field_for(element, values, catalogue)
         else:
             fields[element.name] = DrawnField(
                 element.name, element, _as_field_value(element, value), catalogue
@@ -549,6 +631,10 @@ def raw_from_formdata(step: Step, formdata: MultiDict[str, str]) -> dict[str, An
     for element in step.items:
         if isinstance(element, Group):
             raw[element.name] = _group_rows(element, formdata)
+        elif element.widget == "part":
+            continue  # set with the field before it
+        elif composite.is_composite(element):
+            composite.raw_values(element, formdata, raw)
         elif element.kind == "multi":
             raw[element.name] = formdata.getlist(element.name)
         elif element.kind == "bool":
@@ -577,6 +663,8 @@ def _group_rows(group: Group, formdata: MultiDict[str, str]) -> list[dict[str, A
                 row[item.name] = key in formdata
             elif key in formdata:
                 row[item.name] = formdata.get(key)
+        if f"{group.name}-{index}-folded" in formdata:
+            row["folded"] = True
         rows.append(row)
     return rows
 
@@ -590,4 +678,54 @@ class ResumeForm(FlaskForm):
             Length(max=40, message=lazy_gettext("A resume code is 12 letters and numbers.")),
         ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+def resume_birth_date(
+    formdata: Mapping[str, str] | None,
+) -> tuple[str | None, composite.DateField]:
+    """The date of birth typed on the resume page (``None`` if not valid), and its boxes."""
+    item = questionnaire.ALL_ITEMS["date_of_birth"]
+    keys = [f"date_of_birth-{part}" for part in DATE_PARTS]
+    boxes = {key: (formdata or {}).get(key, "") for key in keys}
+    birth = composite.DateField(item, {"date_of_birth": boxes}, translations())
+    if formdata is None:
+        return None, birth
+    try:
+        born = read_date(boxes, "date_of_birth", EARLIEST_DATE, dt.date.today())
+    except UnitError as error:
+        params = {k: gettext(v) if isinstance(v, str) else v for k, v in error.params.items()}
+        birth.errors = [gettext(error.message) % params if params else gettext(error.message)]
+        birth.mark(error.field or "")
+        return None, birth
+    if born is None:
+        birth.errors = [gettext("Enter your date of birth.")]
+        birth.mark("")
+    return born, birth
+
+
+def resume_problems(form: ResumeForm, birth: composite.DateField) -> list[tuple[str, str]]:
+    """The resume page's error summary: the code's errors, then the date of birth's."""
+    problems = [("code", message) for message in form.code.errors]
+    if birth.errors:
+        target = next((box for box in birth.ids if box in birth.bad), birth.ids[0])
+        problems.extend((target, message) for message in birth.errors)
+    return problems
+
+
+class EmailLinkForm(FlaskForm):
+    email = EmailField(
+        lazy_gettext("Email address"),
+        description=lazy_gettext("We send the link only: no answers."),
+        validators=[
+            InputRequired(message=lazy_gettext("Enter your email address.")),
+            Length(max=254),
+            Email(
+                message=lazy_gettext(
+                    "Enter an email address in the right format, like name@example.com."
+                ),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
     )

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from babel.dates import format_date
 from flask import current_app, session
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clinic, questionnaire, rules
@@ -92,17 +93,41 @@ def _read_draft(connection: Connection) -> OpenDraft | None:
     return OpenDraft(*row)
 
 
-def resume(code: str) -> Draft | None:
-    """Bind the draft with this resume code to this browser, if it exists and is still open."""
+def resume(code: str, born: str) -> Draft | None:
+    """Bind the draft with this resume code to this browser, if it exists, is still open and
+    was started with this date of birth (the code alone opens nothing)."""
     if len(normalise_code(code)) != RESUME_LENGTH:
         return None
     draft = db.session.scalar(select(Draft).where(Draft.resume_code_hash == _hash_code(code)))
     if draft is None or draft.expires_at < utcnow() or draft.submitted_at is not None:
         return None
+    stored = draft.answers.get("date_of_birth") if isinstance(draft.answers, dict) else None
+    if not isinstance(stored, str) or not hmac.compare_digest(stored, born):
+        return None
     session[SESSION_KEY] = draft.token
     session["resume_code"] = format_code(normalise_code(code))
     session.permanent = True
     return draft
+
+
+def under_minimum_age(cleaned: Mapping[str, Any]) -> bool:
+    """Whether a just-given date of birth is under the clinic's minimum age (today)."""
+    born = cleaned.get("date_of_birth")
+    if not isinstance(born, str):
+        return False
+    birth, now = dt.date.fromisoformat(born), today()
+    age = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
+    return age < clinic.current().rules.min_age_years
+
+
+def forget_draft(draft: OpenDraft | None) -> None:
+    """Keep nothing of a person the clinic cannot screen (a minor): the draft goes, and this
+    browser's link to it. A draft already flagged for safety stays for staff to act on."""
+    session.pop(SESSION_KEY, None)
+    session.pop("resume_code", None)
+    if draft is not None and not has_safety_signal(draft.answers):
+        db.session.execute(delete(Draft).where(Draft.id == draft.id))
+    db.session.commit()
 
 
 def save_step(
@@ -294,6 +319,29 @@ def commit() -> None:
     db.session.commit()
 
 
+def review_rows_in(
+    answers: Mapping[str, Any], locale: str
+) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
+    """The review page's rows, with the date of birth written as the page's language writes
+    dates ("March 2, 1984", "2 de marzo de 1984")."""
+    result = questionnaire.review_rows(answers)
+    for _step, rows in result:
+        for index, row in enumerate(rows):
+            if row.field == "date_of_birth" and row.values:
+                born = dt.date.fromisoformat(row.values[0])
+                rows[index] = replace(row, values=(format_date(born, "long", locale=locale),))
+    return result
+
+
+def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:
+    """ "Step N of M" counting only the steps this person will see, as far as their answers
+    tell so far (the depression steps appear once step 2 asks for them)."""
+    shown = questionnaire.visible_steps(answers)
+    if step not in shown:
+        shown = [s for s in questionnaire.STEPS if s in shown or s is step]
+    return shown.index(step) + 1, len(shown)
+
+
 def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire.Element]:
     """The items drawn on a step's page.
 
@@ -309,6 +357,10 @@ def shown_elements(step: Step, answers: Mapping[str, Any]) -> list[questionnaire
     return shown
 
 
+def _has_answers(row: Mapping[str, Any]) -> bool:
+    return any(value not in (None, "", False, []) for key, value in row.items() if key != "folded")
+
+
 def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
     """Add a row to, or remove one from, a repeating group (buttons that work without JS)."""
     verb, _, rest = action.partition(":")
@@ -318,7 +370,11 @@ def change_rows(step: Step, raw: dict[str, Any], action: str) -> dict[str, Any]:
         return raw
     rows = list(raw.get(name) or [])
     if verb == "add" and len(rows) < group.max_entries:
+        # Answered rows fold to one line (Continue opens any with an error again).
+        rows = [{**row, "folded": True} if _has_answers(row) else row for row in rows]
         rows.append({})
     elif verb == "remove" and index.isdecimal() and int(index) < len(rows):
         del rows[int(index)]
+    elif verb == "edit" and index.isdecimal() and int(index) < len(rows):
+        rows[int(index)] = {k: v for k, v in rows[int(index)].items() if k != "folded"}
     return {**raw, name: rows}

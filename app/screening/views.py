@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
 from app import questionnaire
 from app.extensions import limiter
+from app.i18n import translations
 from app.questionnaire import Step
-from app.screening import bp, forms, services
+from app.screening import bp, forms, services, tasks
 
 CRISIS_NEXT = "after_crisis"
 AUTOCOMPLETE = {
@@ -41,13 +51,15 @@ def _render(
 ) -> str:
     answers = draft.answers if draft else {}
     previous = questionnaire.previous_step(step.name, answers or {})
+    position, total = services.progress(step, answers or {})
     return render_template(
         "screening/step.html",
         step=step,
         form=form,
         elements=services.shown_elements(step, answers or {}),
         previous=previous,
-        total=questionnaire.TOTAL_STEPS,
+        position=position,
+        total=total,
         autocomplete=AUTOCOMPLETE,
         reveal=forms.reveal_conditions(step),
         resume_code=session.get("resume_code") if draft else None,
@@ -82,22 +94,31 @@ def step(step_name: str) -> ResponseReturnValue:
         return _resume_point(draft)
     answers = dict(draft.answers) if draft else {"preferred_language": _locale()}
     if request.method == "GET":
-        return _render(current, forms.build_form(current, answers), draft)
+        return _render(current, forms.build_form(current, answers, fold=True), draft)
 
     raw = forms.raw_from_formdata(current, request.form)
     action = request.form.get("action", "")
-    if action.startswith(("add:", "remove:")):
+    if action.startswith(("add:", "remove:", "edit:")):
         raw = services.change_rows(current, raw, action)
         return _render(current, forms.build_form(current, raw), draft, focus_group=action)
     cleaned, form = forms.check_step(current, raw, answers, services.today())
     if form is not None:
         return _render(current, form, draft)
+    if services.under_minimum_age(cleaned):
+        services.forget_draft(draft)
+        return redirect(url_for(".adults_only"))
     draft = services.save_step(draft, current, cleaned, _locale())
-    following = _after(current, draft)
+    following = url_for(".later") if action == "later" else _after(current, draft)
     if current.safety_response and services.has_safety_signal(cleaned):
         session[CRISIS_NEXT] = following
         return redirect(url_for(".support"))
     return redirect(following)
+
+
+@bp.get("/adults-only")
+def adults_only() -> ResponseReturnValue:
+    """Where a date of birth under the minimum age leads: kind words and resources, no form."""
+    return render_template("screening/adults_only.html")
 
 
 @bp.get("/support")
@@ -119,7 +140,7 @@ def review() -> ResponseReturnValue:
     return render_template(
         "screening/review.html",
         draft=draft,
-        rows=questionnaire.review_rows(draft.answers),
+        rows=services.review_rows_in(draft.answers, _locale()),
         resume_code=session.get("resume_code"),
     )
 
@@ -160,18 +181,54 @@ def done() -> ResponseReturnValue:
 @bp.route("/resume", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def resume() -> ResponseReturnValue:
-    """Carry on elsewhere with the resume code."""
+    """Carry on elsewhere with the resume code and the date of birth; then "Welcome back"."""
     form = forms.ResumeForm()
-    if form.validate_on_submit():
-        if services.resume(form.code.data or "") is not None:
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"][:40]
+    born, birth = forms.resume_birth_date(request.form if request.method == "POST" else None)
+    if form.validate_on_submit() and born is not None:
+        draft = services.resume(form.code.data or "", born)
+        if draft is not None:
             services.commit()
+            step = services.first_open_step(services.current_draft())
+            where = t_step(step) if step else gettext("Check your answers")
+            flash(gettext("Welcome back: you were on “%(step)s”.", step=where), "success")
             return redirect(url_for(".index"))
         form.code.errors.append(
             gettext(
-                "We could not find an open questionnaire with that code. Check it and try again."
+                "We could not find an open questionnaire with that code and date of birth. "
+                "Check them and try again."
             )
         )
-    return render_template("screening/resume.html", form=form)
+    problems = forms.resume_problems(form, birth)
+    return render_template("screening/resume.html", form=form, birth=birth, problems=problems)
+
+
+def t_step(step: Step) -> str:
+    return questionnaire.gettext_in(translations(), step.title)
+
+
+@bp.route("/later", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def later() -> ResponseReturnValue:
+    """Save and finish later: the code in large type, when it expires, and "email me a link"."""
+    draft = services.current_draft()
+    code = session.get("resume_code")
+    if draft is None or code is None:
+        return redirect(url_for(".index"))
+    form = forms.EmailLinkForm(email=draft.answers.get("email"))
+    sent = False
+    if form.validate_on_submit():
+        link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{url_for('.resume')}"
+        tasks.email_resume_link(form.email.data or "", link, _locale())
+        sent = True
+    return render_template(
+        "screening/later.html",
+        code=code,
+        expires=format_date(draft.expires_at, "long"),
+        form=form,
+        sent=sent,
+    )
 
 
 @bp.app_errorhandler(CSRFError)

@@ -30,6 +30,7 @@
     return Array.prototype.filter.call(
       form.querySelectorAll('[id^="' + group + '-"].group-entry'),
       function (row) {
+        if (row.classList.contains("group-entry--folded")) { return true; }
         return Array.prototype.some.call(row.querySelectorAll("input, select, textarea"), function (i) {
           if (i.type === "checkbox" || i.type === "radio") { return i.checked; }
           return i.type !== "hidden" && i.value.trim() !== "";
@@ -73,8 +74,11 @@
         section.replaceWith(fresh);
         refresh(form);
         var entries = fresh.querySelectorAll(".group-entry");
-        var target = button.value.indexOf("add:") === 0 && entries.length
-          ? entries[entries.length - 1].querySelector("select, input, textarea")
+        var parts = button.value.split(":");
+        var edited = parts[0] === "edit" ? fresh.querySelector("#" + parts[1] + "-" + parts[2]) : null;
+        var target = edited ? edited.querySelector("select, input:not([type=hidden]), textarea")
+          : button.value.indexOf("add:") === 0 && entries.length
+          ? entries[entries.length - 1].querySelector("select, input:not([type=hidden]), textarea")
           : fresh.querySelector("h2");
         if (target) { if (target.tagName === "H2") { target.tabIndex = -1; } target.focus(); }
       })
@@ -90,7 +94,7 @@
       form.addEventListener("change", function () { refresh(form); });
       form.addEventListener("click", function (event) {
         var button = event.target.closest('button[name="action"]');
-        if (!button || !/^(add|remove):/.test(button.value) || button.dataset.sent) { return; }
+        if (!button || !/^(add|remove|edit):/.test(button.value) || button.dataset.sent) { return; }
         event.preventDefault();
         replaceGroup(form, button);
       });

@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # `make screenshots` sets SCREENSHOTS_DIR=docs/screenshots (the README's pictures); a test run
 # writes them to tests/screenshots/ (ignored by git), so it changes no tracked file.
 SCREENSHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "tests/screenshots")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # axe-core comes inside the axe-playwright-python package (axe.min.js): no network needed.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 

@@ -97,7 +97,7 @@ def _answer(page: Page, here: dict[str, Any], wanted: Any) -> None:
 
 
 def _rows(page: Page, group: str) -> int:
-    return page.locator(f'fieldset.group-entry[id^="{group}-"]').count()
+    return page.locator(f'.group-entry[id^="{group}-"]').count()  # folded rows too
 
 
 def _identity(here: dict[str, Any] | None) -> tuple[str, str] | None:
@@ -134,7 +134,7 @@ def keyboard_step(page: Page, step: Step, answers: dict[str, Any]) -> None:
             before = _rows(page, group)
             page.keyboard.press("Enter")
             page.locator(f"#{group}-{before}").wait_for()
-            page.wait_for_function(f"document.activeElement.closest('#{group}-{before}') !== null")
+            page.locator(f"#{group}-{before} :focus").wait_for()  # no eval: the page's CSP
             continue  # focus is in the new row's first question
         if here["name"] in data and here["tag"] != "button":
             _answer(page, here, data[here["name"]])

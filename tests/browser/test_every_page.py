@@ -8,6 +8,7 @@ The walks save the screenshots the README shows (docs/screenshots).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,8 @@ PATIENT_PAGES = [
     "done",
     "support",
     *(state for name in SAFETY_STEPS for state in _states(name)),
+    "adults-only",
+    "later",
 ]
 STAFF_PAGES = [
     "staff-login",
@@ -227,6 +230,20 @@ def patient_tour(phone_context: Callable[[], BrowserContext]) -> Tour:
         tour.check(page, "support")
         answer_until(page, E2, stop_at="safety_now", quickly=True)
         _walk_step(tour, page, E2)
+
+        page = phone_context().new_page()  # a 16-year-old stops at step 1
+        start_questionnaire(page)
+        sixteen = dt.date.today().replace(month=1, day=1).year - 16
+        fill_step(page, questionnaire.STEPS[0], {**E1, "date_of_birth": f"{sixteen}-01-01"})
+        continue_step(page)
+        tour.check(page, "adults-only")
+
+        page = phone_context().new_page()  # "Save and finish later" after step 1
+        start_questionnaire(page)
+        fill_step(page, questionnaire.STEPS[0], E1)
+        with page.expect_navigation():
+            page.locator('button[name="action"][value="later"]').click()
+        tour.check(page, "later")
     except Exception as error:  # the pages reached so far are still reported one by one
         tour.failures["walk"] = f"{type(error).__name__}: {error}"
     return tour

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 E1, E1_OUTCOME = EXAMPLES["E1"][0], EXAMPLES["E1"][1]
 ABOUT_YOU = questionnaire.step_by_name("about_you")
 ROWS = 'fieldset.group-entry[id^="medication_trials-"]'
+ENTRIES = '.group-entry[id^="medication_trials-"]'
 
 
 def test_whole_questionnaire_without_javascript(no_js_page: Page, live_app: Flask) -> None:
@@ -35,18 +36,21 @@ def test_whole_questionnaire_without_javascript(no_js_page: Page, live_app: Flas
     expect(page.get_by_label("Please describe")).to_be_visible()
     answer_until(page, E1, stop_at="medications")
 
-    # Add and remove medicine rows: each button posts the form and the page comes back.
-    add = page.get_by_role("button", name="Add one")
-    add.click()
+    # The step opens with one empty medicine. Add and remove rows: each button posts the form
+    # and the page comes back; an answered medicine folds into one line with Change and Remove.
     expect(page.locator(ROWS)).to_have_count(1)
     page.get_by_label("Medicine", exact=True).select_option("fluoxetine")
     page.get_by_role("button", name="Add another").click()
-    expect(page.locator(ROWS)).to_have_count(2)
+    expect(page.locator(ENTRIES)).to_have_count(2)
+    expect(page.locator("#medication_trials-0")).to_contain_text("fluoxetine (Prozac)")
     page.locator("#medication_trials-1-drug").select_option("sertraline")
+    page.get_by_role("button", name="Change fluoxetine (Prozac)").click()
+    expect(page.locator("#medication_trials-0-drug")).to_have_value("fluoxetine")
     page.get_by_role("button", name="Remove Medicine 1").click()
-    expect(page.locator(ROWS)).to_have_count(1)
+    expect(page.locator(ENTRIES)).to_have_count(1)
     expect(page.locator("#medication_trials-0-drug")).to_have_value("sertraline")
     assert page.url.endswith("/screening/medications")
+    page.goto("/screening/medications")  # nothing saved yet: one empty medicine again
 
     answer_until(page, E1, stop_at="review")
     with page.expect_navigation():

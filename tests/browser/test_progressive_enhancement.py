@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 E1 = EXAMPLES["E1"][0]
 ROWS = 'fieldset.group-entry[id^="medication_trials-"]'
+ENTRIES = '.group-entry[id^="medication_trials-"]'
 SAME_PAGE = "window.sameDocument === true"  # set before a button press; a reload clears it
 
 
@@ -40,6 +41,10 @@ def resume(page: Page, code: str, step: str = "medications") -> None:
     """Carry on with the questionnaire in this browser (none of these tests saves a step)."""
     page.goto("/screening/resume")
     page.get_by_label("Resume code").fill(code)
+    year, month, day = E1["date_of_birth"].split("-")
+    page.locator("#date_of_birth-month").fill(month)
+    page.locator("#date_of_birth-day").fill(day)
+    page.locator("#date_of_birth-year").fill(year)
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
     assert step_name(page) == "medications", page.url
@@ -53,20 +58,20 @@ def test_rows_are_added_and_removed_in_place(page: Page, resume_code: str) -> No
     expect(no_trials).to_be_visible()
     page.evaluate("window.sameDocument = true")
 
-    page.get_by_role("button", name="Add one").click()
-    expect(page.locator(ROWS)).to_have_count(1)
-    expect(page.locator("#medication_trials-0-drug")).to_be_focused()
+    expect(page.locator(ROWS)).to_have_count(1)  # the step opens with one empty medicine
     expect(no_trials).to_be_visible()  # a blank row does not count...
     page.locator("#medication_trials-0-drug").select_option("fluoxetine")
     expect(no_trials).to_be_hidden()  # ...a medicine does
 
     page.get_by_role("button", name="Add another").click()
-    expect(page.locator(ROWS)).to_have_count(2)
+    expect(page.locator(ENTRIES)).to_have_count(2)
     expect(page.locator("#medication_trials-1-drug")).to_be_focused()
-    expect(page.locator("#medication_trials-0-drug")).to_have_value("fluoxetine")  # kept
+    folded = page.locator("#medication_trials-0.group-entry--folded")
+    expect(folded).to_contain_text("fluoxetine (Prozac)")  # kept, on one line
+    expect(no_trials).to_be_hidden()  # a folded medicine counts
 
-    page.get_by_role("button", name="Remove Medicine 1").click()
-    expect(page.locator(ROWS)).to_have_count(1)
+    page.get_by_role("button", name="Remove fluoxetine (Prozac)").click()
+    expect(page.locator(ENTRIES)).to_have_count(1)
     expect(page.locator("#medication_trials-heading")).to_be_focused()
     assert page.evaluate(SAME_PAGE), "the page was reloaded"
 
@@ -87,7 +92,6 @@ def test_branches_open_as_you_answer(page: Page, resume_code: str) -> None:
 
 def test_error_summary_takes_focus_and_links_to_fields(page: Page, resume_code: str) -> None:
     resume(page, resume_code)
-    page.get_by_role("button", name="Add one").click()
     page.locator("#medication_trials-0-drug").select_option("fluoxetine")
     continue_step(page)
 

@@ -62,6 +62,7 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
      True, False),
     ("medications", "medication_trials.drug_other", "string", None, True, True),
     ("medications", "medication_trials.daily_dose_mg", "decimal", None, False, False),
+    ("medications", "medication_trials.dose_confirmed", "bool", None, False, False),
     ("medications", "medication_trials.weeks_at_dose", "int", None, False, False),
     ("medications", "medication_trials.current_episode", "enum", YNU, True, False),
     ("medications", "medication_trials.response", "enum", RESPONSE, True, False),
@@ -139,7 +140,9 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("medical_details", "bp_measured", "enum",
      {"within_1_month", "1_to_6_months", "over_6_months"}, True, True),
     ("medical_details", "weight_kg", "decimal", None, False, False),
+    ("medical_details", "weight_unit", "enum", {"kg", "lb"}, False, True),
     ("medical_details", "height_cm", "int", None, False, False),
+    ("medical_details", "height_unit", "enum", {"cm", "ft_in"}, False, True),
     ("logistics_consent", "transport_home", "enum", YNU, True, False),
     ("logistics_consent", "can_attend_induction", "enum", YNU, True, False),
     ("logistics_consent", "referral_source", "enum",
@@ -315,7 +318,7 @@ def test_default_widgets() -> None:
     for item in ALL_ITEMS.values():
         if item.kind == "enum" and len(item.choices) > 6:
             assert item.widget in ("select", "radio"), item.name
-        elif item.kind == "enum":
+        elif item.kind == "enum" and item.name not in ("weight_unit", "height_unit"):
             assert item.widget == "radio", item.name
     assert q.default_widget("enum", 7) == "select"
     assert q.default_widget("enum", 6) == "radio"

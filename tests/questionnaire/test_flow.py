@@ -22,6 +22,8 @@ from app.questionnaire import (
 
 # field: (answers that show it, answers that hide it)
 SHOWN_IF: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "weight_unit": ({"weight_kg": 70}, {}),
+    "height_unit": ({"height_cm": 170}, {}),
     "conditions_other": ({"conditions": ["other"]}, {"conditions": ["depression"]}),
     "primary_condition": (
         {"conditions": ["depression", "anxiety"]},

@@ -59,7 +59,7 @@ def test_about_you_form_values_are_trimmed_and_blanks_left_out() -> None:
         ("first_name", "   ", "Enter your first name."),
         ("first_name", "x" * 101, "Enter 100 characters or fewer (you entered 101)."),
         ("first_name", "Al\x00ex", "Remove the special (control) characters from your answer."),
-        ("date_of_birth", "", "Enter your date of birth, for example 1984-03-02."),
+        ("date_of_birth", "", "Enter your date of birth."),
         ("date_of_birth", "02/03/1984", "Enter a real date in the format YYYY-MM-DD, "
          "for example 1984-03-02."),
         ("date_of_birth", "1984-02-30", "Enter a real date in the format YYYY-MM-DD, "
@@ -114,14 +114,14 @@ BP = {
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("٣", "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("１２０", "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("120.5", "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("120.0", "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("1_20", "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("12e1", "Enter a whole number using the digits 0 to 9, for example 12."),
-        (120.0, "Enter a whole number using the digits 0 to 9, for example 12."),
-        ("9" * 5000, "Enter a whole number using the digits 0 to 9, for example 12."),
+        ("٣", "Enter the top number using the digits 0 to 9, for example 120."),
+        ("１２０", "Enter the top number using the digits 0 to 9, for example 120."),
+        ("120.5", "Enter the top number as a whole number, for example 120."),
+        ("120 kg", "We did not recognise the unit “kg”. Enter the top number in mmHg."),
+        ("1_20", "Enter the top number using the digits 0 to 9, for example 120."),
+        ("12e1", "Enter the top number using the digits 0 to 9, for example 120."),
+        (120.5, "Enter a whole number using the digits 0 to 9, for example 12."),
+        ("9" * 5000, "Enter the top number using the digits 0 to 9, for example 120."),
         (True, "Expected a whole number, got boolean."),
         ("59", "Enter a number from 60 to 260."),
         ("261", "Enter a number from 60 to 260."),
@@ -136,7 +136,19 @@ def test_int_bad_inputs(value: object, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("72.5", 72.5), ("72", 72), ("72.0", 72), (" 80.25 ", 80.25), (90, 90), (70.5, 70.5)],
+    [
+        ("72.5", 72.5),
+        ("72", 72),
+        ("72.0", 72),
+        (" 80.25 ", 80.25),
+        (90, 90),
+        (70.5, 70.5),
+        ("72,5", 72.5),
+        ("72,5 kg", 72.5),
+        ("150 lb", 68.04),
+        ("150 lbs.", 68.04),
+        ("150 libras", 68.04),
+    ],
 )
 def test_decimals_are_stored_as_int_when_whole(value: object, expected: float) -> None:
     cleaned, errors = _clean("medical_details", {**BP, "weight_kg": value})
@@ -145,15 +157,23 @@ def test_decimals_are_stored_as_int_when_whole(value: object, expected: float) -
     assert type(cleaned["weight_kg"]) is type(expected)
 
 
-@pytest.mark.parametrize("value", ["72,5", "1e2", "nan", "inf", "٧٢", "-", ".", float("nan")])
+@pytest.mark.parametrize(
+    "value", ["1e2", "nan", "inf", "٧٢", "-", ".", "7\x002", "72,5,1", "lb 150", float("nan")]
+)
 def test_decimal_bad_inputs(value: object) -> None:
     _, errors = _clean("medical_details", {**BP, "weight_kg": value})
-    assert errors == {"weight_kg": ["Enter a number using the digits 0 to 9, for example 72.5."]}
+    message = (
+        "Enter a number using the digits 0 to 9, for example 72.5."
+        if isinstance(value, float)  # a JSON-like value, not typed
+        else "Enter your weight using the digits 0 to 9, for example 70 kg or 154 lb."
+    )
+    assert errors == {"weight_kg": [message]}
 
 
-def test_decimal_range() -> None:
-    _, errors = _clean("medical_details", {**BP, "weight_kg": "24.9"})
-    assert errors == {"weight_kg": ["Enter a number from 25 to 350."]}
+@pytest.mark.parametrize("value", ["24.9", "54 lb", "800 lb"])
+def test_decimal_range(value: str) -> None:
+    _, errors = _clean("medical_details", {**BP, "weight_kg": value})
+    assert errors == {"weight_kg": ["Enter a weight from 25 to 350 kg (55 to 770 lb)."]}
 
 
 @pytest.mark.parametrize(
@@ -168,7 +188,7 @@ def test_decimal_range() -> None:
         ({"bp_systolic": "120", "bp_diastolic": "120", "bp_measured": "within_1_month"},
          {"bp_diastolic": ["The bottom number must be lower than the top number."]}),
         ({"bp_systolic": "abc", "bp_diastolic": "80", "bp_measured": "within_1_month"},
-         {"bp_systolic": ["Enter a whole number using the digits 0 to 9, for example 12."]}),
+         {"bp_systolic": ["Enter the top number using the digits 0 to 9, for example 120."]}),
         ({"bp_systolic": "128", "bp_diastolic": "82", "bp_measured": "within_1_month"}, {}),
         ({"bp_measured": "within_1_month"}, {}),
         ({}, {}),
@@ -269,7 +289,7 @@ def test_medication_trials_are_cleaned_with_fieldlist_error_names() -> None:
         "medication_trials-1-drug_other": ["Enter the name of the medicine."],
         "medication_trials-2-drug": ["“aspirin” is not one of the choices."],
         "medication_trials-2-weeks_at_dose": [
-            "Enter a whole number using the digits 0 to 9, for example 12."
+            "Enter the time as a whole number, for example 10 weeks."
         ],
         "medication_trials-2-response": ["Choose how much it helped."],
     }

@@ -102,3 +102,16 @@ def test_the_timeline_starts_with_the_submission(
     page = open_page(client, submission)
     timeline = page[page.index('id="timeline-title"') :]
     assert "Submitted" in timeline
+
+
+def test_spanish_gad7_answers_are_marked_translation_not_validated(
+    client: FlaskClient, login: Callable[..., Any], make_submission: Callable[..., Submission]
+) -> None:
+    gad = {f"gad7_{n}": 1 for n in range(1, 8)}
+    answers = baseline(conditions=["depression", "anxiety"], primary_condition="depression", **gad)
+    spanish = make_submission(answers, language="es")
+    english = make_submission(answers, language="en")
+    login(client)
+    marked = open_page(client, spanish)
+    assert marked.count("Spanish translation not validated") == 7
+    assert "Spanish translation not validated" not in open_page(client, english)

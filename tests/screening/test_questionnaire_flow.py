@@ -202,6 +202,9 @@ def test_asq_yes_shows_the_safety_now_step_and_crisis(app: Flask, client: FlaskC
     assert submission.is_urgent
 
 
+DOB_BOXES = {"date_of_birth-day": "2", "date_of_birth-month": "3", "date_of_birth-year": "1984"}
+
+
 def test_resume_with_the_code_on_another_device(app: Flask, client: FlaskClient) -> None:
     answers = e1()
     steps = questionnaire.visible_steps(answers)
@@ -214,11 +217,17 @@ def test_resume_with_the_code_on_another_device(app: Flask, client: FlaskClient)
     resume_page = other.get("/screening/resume").get_data(as_text=True)
     response = other.post(
         "/screening/resume",
-        data={"csrf_token": csrf_token(resume_page), "code": code.lower().replace("-", " ")},
+        data={
+            "csrf_token": csrf_token(resume_page),
+            "code": code.lower().replace("-", " "),
+            **DOB_BOXES,
+        },
     )
     assert response.status_code == 302
     landing = other.get("/screening/", follow_redirects=False)
     assert landing.location.endswith(f"/screening/{steps[3].name}")
+    welcome = other.get(landing.location).get_data(as_text=True)
+    assert "Welcome back: you were on" in welcome
     about = other.get("/screening/about_you").get_data(as_text=True)
     assert 'value="Alex"' in about
 
@@ -226,7 +235,8 @@ def test_resume_with_the_code_on_another_device(app: Flask, client: FlaskClient)
 def test_wrong_resume_code_is_refused_politely(client: FlaskClient) -> None:
     page = client.get("/screening/resume").get_data(as_text=True)
     response = client.post(
-        "/screening/resume", data={"csrf_token": csrf_token(page), "code": "AAAA-BBBB-CCCC"}
+        "/screening/resume",
+        data={"csrf_token": csrf_token(page), "code": "AAAA-BBBB-CCCC", **DOB_BOXES},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -247,7 +257,8 @@ def test_expired_draft_cannot_be_resumed(app: Flask, client: FlaskClient) -> Non
     other = app.test_client()
     resume_page = other.get("/screening/resume").get_data(as_text=True)
     response = other.post(
-        "/screening/resume", data={"csrf_token": csrf_token(resume_page), "code": code}
+        "/screening/resume",
+        data={"csrf_token": csrf_token(resume_page), "code": code, **DOB_BOXES},
     )
     assert "could not find" in response.get_data(as_text=True)
     assert client.get("/screening/seeking_help").status_code == 302
@@ -337,7 +348,14 @@ BAD_INPUTS = [
     ("current_symptoms", {"phq9_1": "4"}, "phq9_1"),
     ("current_symptoms", {"phq9_1": "٣"}, "phq9_1"),
     ("about_you", {"first_name": "x" * 101}, "first_name"),
-    ("about_you", {"date_of_birth": "1984-13-40"}, "date_of_birth"),
+    ("about_you", {"date_of_birth-month": "13"}, "date_of_birth"),
+    ("about_you", {"date_of_birth-day": "31", "date_of_birth-month": "4"}, "date_of_birth"),
+    (
+        "about_you",
+        {"date_of_birth-day": "29", "date_of_birth-month": "2", "date_of_birth-year": "2023"},
+        "date_of_birth",
+    ),
+    ("about_you", {"date_of_birth-year": "\x00"}, "date_of_birth"),
     ("about_you", {"email": "not an email"}, "email"),
     ("about_you", {"preferred_language": "fr"}, "preferred_language"),
     ("about_you", {"first_name": ""}, "first_name"),

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from app import questionnaire
 from app.questionnaire import Group, Item, Step
+from app.screening import composite
 from tests.conftest import csrf_token
 
 
@@ -33,6 +34,10 @@ def step_form(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
                         posted = _form_value(item, row[item.name])
                         if posted is not None:
                             data[f"{element.name}-{index}-{item.name}"] = posted
+        elif element.widget == "part":
+            continue  # posted with the item before it
+        elif composite.is_composite(element):
+            data.update(composite.posted(element, answers))
         else:
             posted = _form_value(element, value)
             if posted is not None:

@@ -1,0 +1,69 @@
+"""A completed medicine folds into one line with Change and Remove, without JavaScript
+(issue 16, part 8)."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token
+from tests.screening.test_plausibility import ANSWERS, TRIAL, _to_medications
+from tests.screening.walk import post_step, step_form
+
+MEDS = {
+    "medication_trials": [
+        {**TRIAL, "drug": "sertraline", "daily_dose_mg": 150},
+        {**TRIAL, "drug": "bupropion", "daily_dose_mg": 300, "response": "partial"},
+    ],
+    "augmentation_tried": "no",
+}
+
+
+def _hidden(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+def test_saved_medicines_fold_and_post_back_unchanged(client: FlaskClient) -> None:
+    step = _to_medications(client)
+    assert post_step(client, step, step_form(step, MEDS)).status_code == 302
+    html = client.get("/screening/medications").get_data(as_text=True)
+    assert "sertraline (Zoloft), 150 mg, 10 weeks, Little or no help" in html
+    assert 'value="edit:medication_trials:0"' in html
+    assert 'name="medication_trials-0-daily_dose_mg" type="text"' not in html  # folded
+    posted = {k: v for k, v in _hidden(html).items() if k != "csrf_token"}
+    assert posted["medication_trials-1-drug"] == "bupropion"
+    response = client.post(
+        "/screening/medications",
+        data={
+            "csrf_token": csrf_token(html),
+            **posted,
+            "augmentation_tried": "no",
+            "action": "continue",
+        },
+    )
+    assert response.status_code == 302
+    again = client.get("/screening/medications").get_data(as_text=True)
+    assert "bupropion IR/SR/XL (Wellbutrin), 300 mg" in again
+
+
+def test_change_unfolds_one_medicine(client: FlaskClient) -> None:
+    step = _to_medications(client)
+    post_step(client, step, step_form(step, MEDS))
+    html = client.get("/screening/medications").get_data(as_text=True)
+    posted = {k: v for k, v in _hidden(html).items() if k != "csrf_token"}
+    response = client.post(
+        "/screening/medications",
+        data={
+            "csrf_token": csrf_token(html),
+            **posted,
+            "augmentation_tried": "no",
+            "action": "edit:medication_trials:1",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="medication_trials-1-daily_dose_mg"' in page  # open for editing
+    assert 'id="medication_trials-0-daily_dose_mg"' not in page  # still folded
+    assert 'value="edit:medication_trials:0"' in page
+    assert ANSWERS["first_name"] not in page  # nothing of other steps leaks in
