@@ -78,12 +78,33 @@ class Config:
     # The background job queue (app/jobs.py): a SQLite file by default, redis://... in production.
     WORKER_QUEUE_URL = _env("WORKER_QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
     JOBS_IMMEDIATE = False
+    # The base of absolute links (alert emails and webhooks link back to the staff pages).
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Outgoing email: smtp://host:port or smtp+starttls://user:pass@host:port; unset: no email.
+    SMTP_URL = _env("SMTP_URL", "")
+    MAIL_FROM = _env("MAIL_FROM", "prescreen@localhost")
+    # Alert delivery: first retry after this many seconds, doubling; give up after so many tries;
+    # a delivery claimed by a worker that died is taken again after ALERT_CLAIM_SECONDS.
+    ALERT_RETRY_SECONDS = float(_env("ALERT_RETRY_SECONDS", "30") or 30)
+    ALERT_MAX_ATTEMPTS = _env_int("ALERT_MAX_ATTEMPTS", 6)
+    ALERT_CLAIM_SECONDS = float(_env("ALERT_CLAIM_SECONDS", "120") or 120)
+    ALERT_TIMEOUT_SECONDS = float(_env("ALERT_TIMEOUT_SECONDS", "10") or 10)
 
     CLINIC_NAME = _env("CLINIC_NAME", "Prescreen demo clinic")
     CRISIS_LINE = _env("CRISIS_LINE", "988")
     CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")
     EMERGENCY_NUMBER = _env("EMERGENCY_NUMBER", "911")
     CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
+    # Safety alerts (app/alerts): who is told, and what the patient is promised (clinic settings).
+    ONCALL_EMAILS = _env("ONCALL_EMAILS", "")
+    SECONDARY_EMAILS = _env("SECONDARY_EMAILS", "")
+    ONCALL_WEBHOOK_URL = _env("ONCALL_WEBHOOK_URL", "")
+    ONCALL_WEBHOOK_SECRET = _env("ONCALL_WEBHOOK_SECRET", "")
+    ESCALATION_MINUTES = float(_env("ESCALATION_MINUTES", "15") or 15)
+    ESCALATION_REPEATS = _env_int("ESCALATION_REPEATS", 2)
+    ONCALL_HOURS = _env("ONCALL_HOURS", "")
+    CALLBACKS_ENABLED = _env_bool("CALLBACKS_ENABLED", False)
+    URGENT_NEXT_STEP = _env("URGENT_NEXT_STEP", "")
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
     PERMANENT_SESSION_LIFETIME = timedelta(days=DRAFT_EXPIRY_DAYS)

@@ -31,6 +31,22 @@ class ClinicSettings:
     draft_expiry_days: int
     staff_idle_minutes: int
     languages: tuple[str, ...]
+    # Who is told of a safety signal (app/alerts), and what the patient is promised. Every one
+    # has a default, so a stored settings document older than these fields still loads.
+    oncall_emails: tuple[str, ...] = ()
+    secondary_emails: tuple[str, ...] = ()
+    oncall_webhook_url: str = ""
+    oncall_webhook_secret: str = ""
+    escalation_minutes: float = 15
+    escalation_repeats: int = 2
+    oncall_hours: str = ""
+    callbacks_enabled: bool = False
+    urgent_next_step: str = ""
+
+    @property
+    def oncall_configured(self) -> bool:
+        """Somebody is told at once of a safety signal: an on-call email or a webhook."""
+        return bool(self.oncall_emails or self.oncall_webhook_url)
 
 
 def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
@@ -49,7 +65,22 @@ def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
         draft_expiry_days=int(values["DRAFT_EXPIRY_DAYS"]),  # type: ignore[call-overload]
         staff_idle_minutes=int(values["STAFF_IDLE_MINUTES"]),  # type: ignore[call-overload]
         languages=tuple(values["LANGUAGES"]),  # type: ignore[call-overload]
+        oncall_emails=_addresses(values.get("ONCALL_EMAILS")),
+        secondary_emails=_addresses(values.get("SECONDARY_EMAILS")),
+        oncall_webhook_url=str(values.get("ONCALL_WEBHOOK_URL") or ""),
+        oncall_webhook_secret=str(values.get("ONCALL_WEBHOOK_SECRET") or ""),
+        escalation_minutes=float(values.get("ESCALATION_MINUTES") or 15),  # type: ignore[arg-type]
+        escalation_repeats=int(values.get("ESCALATION_REPEATS") or 0),  # type: ignore[call-overload]
+        oncall_hours=str(values.get("ONCALL_HOURS") or ""),
+        callbacks_enabled=bool(values.get("CALLBACKS_ENABLED")),
+        urgent_next_step=str(values.get("URGENT_NEXT_STEP") or ""),
     )
+
+
+def _addresses(value: object) -> tuple[str, ...]:
+    """A comma-separated list of email addresses (or a list), blanks dropped."""
+    items = value.split(",") if isinstance(value, str) else list(value or ())  # type: ignore[call-overload]
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from config import config_for
 
-TASK_MODULES: tuple[str, ...] = ("app.jobs",)
+TASK_MODULES: tuple[str, ...] = ("app.jobs", "app.alerts.tasks")
 HEARTBEAT_KEY = "worker-heartbeat"
 
 F = TypeVar("F", bound=Callable[..., Any])

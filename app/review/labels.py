@@ -62,6 +62,11 @@ ACTION_LABELS = {
     "user_enabled": _l("Staff account enabled"),
     "user_disabled": _l("Staff account disabled"),
     "keys_rotated": _l("Encryption keys rotated"),
+    "alert_acknowledged": _l("Acknowledged a safety alert"),
+    "alert_contacted": _l("Recorded contact after a safety alert"),
+    "alert_assigned": _l("Assigned a safety alert"),
+    "alert_delivery_retried": _l("Retried a failed alert delivery"),
+    "view_draft": _l("Viewed an unfinished questionnaire"),
 }
 
 SCORE_LABELS = {

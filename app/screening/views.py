@@ -12,9 +12,8 @@ from flask_wtf.csrf import CSRFError
 from app import questionnaire
 from app.extensions import rate_limit
 from app.questionnaire import Step
-from app.screening import bp, forms, services
+from app.screening import bp, crisis, forms, services
 
-CRISIS_NEXT = "after_crisis"
 AUTOCOMPLETE = {
     "first_name": "given-name",
     "last_name": "family-name",
@@ -94,17 +93,11 @@ def step(step_name: str) -> ResponseReturnValue:
         return _render(current, form, draft)
     draft = services.save_step(draft, current, cleaned, _locale())
     following = _after(current, draft)
-    if current.safety_response and services.has_safety_signal(cleaned):
-        session[CRISIS_NEXT] = following
-        return redirect(url_for(".support"))
+    if current.safety_response and services.has_safety_signal(draft.answers):
+        crisis_page = crisis.page_to_show(draft, following)
+        if crisis_page:
+            return redirect(crisis_page)
     return redirect(following)
-
-
-@bp.get("/support")
-def support() -> ResponseReturnValue:
-    """Crisis resources first, then a way back into the questionnaire."""
-    following = session.get(CRISIS_NEXT) or url_for(".index")
-    return render_template("screening/support.html", following=following)
 
 
 @bp.get("/review")
@@ -152,9 +145,11 @@ def done() -> ResponseReturnValue:
         if receipt is None:
             return redirect(url_for(".index"))
         reference = receipt.reference
+        session["outcome"] = receipt.outcome
     session.pop(services.SESSION_KEY, None)
     session.pop("resume_code", None)
-    return render_template("screening/done.html", reference=reference)
+    urgent = session.get("outcome") == "urgent_safety_review"
+    return render_template("screening/done.html", reference=reference, urgent=urgent)
 
 
 @bp.route("/resume", methods=["GET", "POST"])
