@@ -44,6 +44,21 @@ def escalate_alert(alert_id: int) -> None:
 @jobs.periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Once a minute: escalations due and deliveries due (a lost wake-up, a dead worker)."""
+    _sweep()
+
+
+@jobs.task()
+def sweep_now() -> None:
+    """The sweep at once: queued when a worker starts, so it takes up what a dead one left."""
+    _sweep()
+
+
+@jobs.huey.on_startup()
+def _sweep_at_start() -> None:
+    sweep_now()
+
+
+def _sweep() -> None:
     now = utcnow()
     for alert_id in delivery.escalations_due(now):
         delivery.escalate(alert_id, now)

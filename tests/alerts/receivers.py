@@ -69,7 +69,7 @@ class Webhook:
         self.secret = secret
         self.received: list[dict[str, Any]] = []
         self.answers: list[int] = []  # status codes to answer with, in turn (then 200)
-        self.delay = 0.0
+        self.delay = 0.0  # seconds the next request waits before its answer
 
     def verify(self, headers: Any, body: bytes) -> bool:
         timestamp = headers.get("X-Prescreen-Timestamp", "")
@@ -100,8 +100,9 @@ def webhook_receiver(secret: str) -> Iterator[tuple[Webhook, str]]:
                     "key": self.headers.get("Idempotency-Key"),
                 }
             )
-            if hook.delay:
-                time.sleep(hook.delay)
+            delay, hook.delay = hook.delay, 0.0  # only the first request waits
+            if delay:
+                time.sleep(delay)
             status = hook.answers.pop(0) if hook.answers else 200
             self.send_response(status)
             self.send_header("Content-Length", "0")
