@@ -13,8 +13,6 @@ from flask_login import current_user
 from app.alerts import bp, delivery, staff
 from app.alerts.models import Alert
 from app.auth import role_required, staff_required
-from app.review.services import assignable_staff
-from app.review.views import template_helpers
 from app.urls import safe_next
 
 
@@ -30,7 +28,15 @@ def alert_helpers() -> dict[str, Any]:
 @bp.context_processor
 def staff_helpers() -> dict[str, Any]:
     """The staff pages' labels and time formatting (the review blueprint's own)."""
+    from app.review.views import template_helpers
+
     return template_helpers()
+
+
+def assignable_staff() -> list[tuple[int, str]]:
+    from app.review.services import assignable_staff as staff_choices
+
+    return staff_choices()
 
 
 def _me() -> Any:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from app.auth import role_required, staff_required
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
-from app.review import bp, charts, export, forms, services
+from app.review import bp, charts, export, forms, services, urgent
 from app.review.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -106,6 +106,8 @@ def queue() -> ResponseReturnValue:
         filters=filters,
         page=page,
         filter_fields=filter_fields(form),
+        alert_states=urgent.alert_states(row.id for row in page.rows if row.is_urgent),
+        open_total=sum(page.counts.get(status, 0) for status in services.OPEN_STATUSES),
     )
 
 
