@@ -22,6 +22,7 @@ from flask_babel import get_timezone, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.alerts import figures
 from app.auth import role_required, staff_required
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
@@ -296,6 +297,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "review/dashboard.html",
         data=data,
+        safety_weeks=figures.safety_weeks(data.since, services.DASHBOARD_WEEKS),
         charts=charts.dashboard_charts(data),
         chart_headings=[gettext("Week"), gettext("Outcome"), gettext("Time to first action")],
         duration=charts.duration_text,

@@ -298,3 +298,39 @@ def test_severity_from_the_decision() -> None:
     assert outbox.severity_of({"rules": [{"id": "SAFE-ASQ-ACUTE"}]}) == "acute"
     assert outbox.severity_of({"rules": [{"id": "INC-X"}]}) is None
     assert outbox.rank("acute") > outbox.rank("signal") > outbox.rank(None)
+
+
+def test_the_dashboard_shows_time_to_acknowledgement_and_contact(
+    app: Flask, client: FlaskClient, db: Any, login: Any
+) -> None:
+    from app.alerts import figures
+
+    now = utcnow()
+    monday = now.date() - dt.timedelta(days=now.weekday())
+    with app.app_context():
+        for minutes_to_ack in (2, 4, 6, 8, 10, 12, 14, 16, 18, 100):
+            created = dt.datetime.combine(monday, dt.time(1))
+            _db.session.add(
+                Alert(
+                    key=f"k{minutes_to_ack}",
+                    kind="safety",
+                    severity="acute",
+                    reference="PS-X",
+                    created_at=created,
+                    acknowledged_at=created + dt.timedelta(minutes=minutes_to_ack),
+                    contacted_at=created + dt.timedelta(minutes=2 * minutes_to_ack),
+                )
+            )
+        _db.session.add(Alert(key="open", kind="safety", severity="signal", reference="PS-Y",
+                              created_at=dt.datetime.combine(monday, dt.time(2))))  # fmt: skip
+        _db.session.commit()
+        [week] = figures.safety_weeks(monday, 1)
+    assert (week.signals, week.unacknowledged) == (11, 1)
+    assert week.ack_median == 11 * 60  # the middle of 2, 4, ... 18, 100 minutes
+    assert week.ack_p90 == 18 * 60  # nearest rank: the 9th of 10
+    assert (week.contact_median, week.contact_p90) == (22 * 60, 36 * 60)
+    login(client)
+    page = client.get("/review/dashboard").get_data(as_text=True)
+    assert "To acknowledgement, median" in page
+    assert "11 minutes" in page
+    assert "36 minutes" in page
