@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app import audit, clinic
 from app.alerts.models import Alert, AlertDelivery
@@ -21,18 +21,30 @@ def alert_or_404(alert_id: int) -> Alert:
 
 
 def acknowledge(alert: Alert, actor: StaffUser) -> bool:
-    """Acknowledge an alert once (a conditional UPDATE): the escalation stops. Audited."""
+    """Acknowledge an alert, and the other open alerts of the same person's draft or
+    submission, once (a conditional UPDATE): their escalation stops. Audited."""
     now = utcnow()
+    same_person = [Alert.id == alert.id]
+    if alert.draft_id is not None:
+        same_person.append(Alert.draft_id == alert.draft_id)
+    if alert.submission_id is not None:
+        same_person.append(Alert.submission_id == alert.submission_id)
     done = db.session.execute(
         update(Alert)
-        .where(Alert.id == alert.id, Alert.acknowledged_at.is_(None))
+        .where(or_(*same_person), Alert.acknowledged_at.is_(None))
         .values(acknowledged_at=now, acknowledged_by_id=actor.id, next_escalation_at=None)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not done.rowcount:  # type: ignore[attr-defined]
         db.session.rollback()
         return False
-    audit.record("alert_acknowledged", alert, actor_id=actor.id, reference=alert.reference)
+    audit.record(
+        "alert_acknowledged",
+        alert,
+        actor_id=actor.id,
+        reference=alert.reference,
+        alerts=done.rowcount,  # type: ignore[attr-defined]
+    )
     db.session.commit()
     return True
 

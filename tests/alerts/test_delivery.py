@@ -334,3 +334,33 @@ def test_the_dashboard_shows_time_to_acknowledgement_and_contact(
     assert "To acknowledgement, median" in page
     assert "11 minutes" in page
     assert "36 minutes" in page
+
+
+def test_admins_are_warned_on_every_staff_page_when_nobody_is_on_call(
+    app: Flask, client: FlaskClient, db: Any, login: Any
+) -> None:
+    admin = app.test_client()
+    login(admin, "admin")
+    for path in ("/review/", "/review/dashboard", "/auth/account"):
+        assert "No on-call contact is set" in admin.get(path).get_data(as_text=True), path
+    coordinator = app.test_client()
+    login(coordinator, "coordinator")
+    assert "No on-call contact is set" not in coordinator.get("/review/").get_data(as_text=True)
+
+
+def test_the_urgent_panel_acknowledges_every_alert_of_the_draft(
+    app: Flask, client: FlaskClient, on_call: tuple[Mailbox, Webhook], login: Any
+) -> None:
+    fill_in(client, e1(**ACUTE))
+    staff = app.test_client()
+    login(staff, "coordinator")
+    queue = staff.get("/review/").get_data(as_text=True)
+    panel = queue[queue.index("drafts-title") : queue.index("</section>")]
+    assert "not acknowledged" in panel
+    form_action = panel.split('<form method="post" action="', 1)[1].split('"', 1)[0]
+    response = staff.post(form_action, data={"csrf_token": csrf_token(queue), "next": "/review/"})
+    assert response.location == "/review/"
+    assert all(a.acknowledged_at is not None for a in alerts(app))  # the signal and the acute
+    queue = staff.get("/review/").get_data(as_text=True)
+    panel = queue[queue.index("drafts-title") : queue.index("</section>")]
+    assert "Acknowledge</button>" not in panel
