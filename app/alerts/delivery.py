@@ -17,6 +17,8 @@ import secrets
 import smtplib
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,7 +30,7 @@ from sqlalchemy import and_, or_, select, update
 from app import clinic
 from app.alerts import outbox
 from app.alerts.models import Alert, AlertAttempt, AlertDelivery
-from app.extensions import db
+from app.extensions import db, reading_first, write_intent
 from app.models import utcnow
 
 ACK_SALT = "alert-acknowledge"
@@ -181,37 +183,65 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=first * 2 ** max(attempts - 1, 0))
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock up front (as a POST's do), so a
+    worker queues behind other writers instead of failing half-way; no-op elsewhere."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
 def deliver(delivery_id: int, now: dt.datetime | None = None) -> str | None:
-    """Claim, send and record one delivery; its new status, or None if not claimed."""
+    """Claim, send and record one delivery; its new status, or None if not claimed.
+
+    Three short transactions: the claim, a read of what to send (ended before sending, so no
+    lock is held while the mail server or webhook answers), and the record of the attempt.
+    """
     now = now or utcnow()
-    token = _claim(delivery_id, now)
+    with writing():
+        token = _claim(delivery_id, now)
     if token is None:
         return None
-    delivery = db.session.get_one(AlertDelivery, delivery_id)
-    alert = delivery.alert
     error = None
-    try:
-        message = payload(alert, delivery.level)
-        key = idempotency_key(alert, delivery)
-        if delivery.channel == "email":
-            send_email(delivery.recipient, message, key)
-        else:
-            send_webhook(delivery.recipient, message, key)
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:300]
+    with reading_first():
+        delivery = db.session.get_one(AlertDelivery, delivery_id)
+        channel, recipient, attempts = delivery.channel, delivery.recipient, delivery.attempts
+        try:
+            message = payload(delivery.alert, delivery.level)
+            key = idempotency_key(delivery.alert, delivery)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        db.session.commit()
+    if error is None:
+        try:
+            if channel == "email":
+                send_email(recipient, message, key)
+            else:
+                send_webhook(recipient, message, key)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:300]
+    with writing():
+        return _record(delivery_id, token, attempts, error)
+
+
+def _record(delivery_id: int, token: str, attempts: int, error: str | None) -> str:
+    """Record an attempt, and the delivery's new status: sent, pending again or failed."""
     finished = utcnow()
     db.session.add(
         AlertAttempt(delivery_id=delivery_id, at=finished, ok=error is None, error=error)
     )
     if error is None:
         values: dict[str, Any] = {"status": "sent", "sent_at": finished, "last_error": None}
-    elif delivery.attempts >= int(current_app.config["ALERT_MAX_ATTEMPTS"]):
+    elif attempts >= int(current_app.config["ALERT_MAX_ATTEMPTS"]):
         values = {"status": "failed", "last_error": error}
     else:
         values = {
             "status": "pending",
             "last_error": error,
-            "next_attempt_at": finished + backoff(delivery.attempts),
+            "next_attempt_at": finished + backoff(attempts),
         }
     db.session.execute(
         update(AlertDelivery)
@@ -254,10 +284,17 @@ def escalate(alert_id: int, now: dt.datetime | None = None) -> bool:
     """Move an unacknowledged alert whose escalation is due to its next level (a conditional
     UPDATE, so two workers escalate it once) and add that level's deliveries."""
     now = now or utcnow()
+    with writing():
+        return _escalate(alert_id, now)
+
+
+def _escalate(alert_id: int, now: dt.datetime) -> bool:
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.acknowledged_at is not None or alert.next_escalation_at is None:
+        db.session.rollback()
         return False
     if alert.next_escalation_at > now:
+        db.session.rollback()
         return False
     level = alert.level + 1
     moved = db.session.execute(

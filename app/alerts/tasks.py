@@ -9,7 +9,7 @@ from app.alerts import delivery
 from app.models import utcnow
 
 
-@jobs.task()
+@jobs.task(retries=3, retry_delay=1)
 def deliver_alert(alert_id: int) -> None:
     """Deliver an alert's pending deliveries now (enqueued right after the commit)."""
     for delivery_id in delivery.pending_of(alert_id):
@@ -30,7 +30,7 @@ def _deliver(delivery_id: int) -> None:
             deliver_one.schedule((delivery_id,), delay=retry)
 
 
-@jobs.task()
+@jobs.task(retries=3, retry_delay=1)
 def escalate_alert(alert_id: int) -> None:
     """Escalate an alert nobody acknowledged in time, and deliver its next level."""
     if delivery.escalate(alert_id):

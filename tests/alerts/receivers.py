@@ -38,9 +38,11 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.arrived: list[float] = []  # time.time() of each message
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(message_from_bytes(envelope.content))
+        self.arrived.append(time.time())
         return "250 OK"
 
     def wait(self, count: int, seconds: float = 60) -> list[Message]:
