@@ -3,6 +3,8 @@ links, shown once, continuing as a secondary link, and the urgent done page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page
 
@@ -10,7 +12,9 @@ from tests.browser.helpers import (
     answer_until,
     axe_violations,
     describe_violations,
+    open_page,
     phone_problems,
+    sign_in,
     start_questionnaire,
     step_name,
 )
@@ -72,3 +76,28 @@ def start_questionnaire_in(page: Page, language: str) -> None:
         return
     with page.expect_navigation():
         page.locator('form[action$="/screening/start"] button').click()
+
+
+def test_staff_see_the_draft_and_acknowledge_it_on_a_phone(
+    page: Page, new_context: Any, live_staff: Any
+) -> None:
+    patient = new_context().new_page()
+    start_questionnaire_in(patient, "en")
+    answer_until(patient, ACUTE, stop_at="help", quickly=True)
+
+    sign_in(page, live_staff("coordinator"))
+    panel = page.locator("#drafts-title").locator("xpath=..")
+    with page.expect_navigation():
+        panel.locator("tbody tr a").last.click()
+    assert "/review/alerts/drafts/" in page.url
+    assert page.get_by_role("heading", name="Safety alerts").count() == 1
+    assert phone_problems(page) == []
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Acknowledge").first.click()
+    assert "Acknowledged by" in page.content()
+    open_page(page, "/review/")
+    assert phone_problems(page) == []
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
