@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from app import jobs
+from app import clinic, jobs
 from app.alerts import delivery
 from app.models import utcnow
 
@@ -35,8 +35,6 @@ def escalate_alert(alert_id: int) -> None:
     """Escalate an alert nobody acknowledged in time, and deliver its next level."""
     if delivery.escalate(alert_id):
         deliver_alert.call_local(alert_id)
-        from app import clinic
-
         if delivery.still_escalating(alert_id):
             escalate_alert.schedule((alert_id,), delay=clinic.current().escalation_minutes * 60)
 

@@ -364,3 +364,26 @@ def test_the_urgent_panel_acknowledges_every_alert_of_the_draft(
     queue = staff.get("/review/").get_data(as_text=True)
     panel = queue[queue.index("drafts-title") : queue.index("</section>")]
     assert "Acknowledge</button>" not in panel
+
+
+def test_the_escalation_task_pages_the_next_level_and_schedules_the_one_after(
+    app: Flask, client: FlaskClient, on_call: tuple[Mailbox, Webhook]
+) -> None:
+    mailbox, _hook = on_call
+    fill_in(client, e1(**ACUTE))
+    mailbox.wait(2)
+    acute = alerts(app)[1]
+    with app.app_context():
+        _db.session.execute(
+            _db.text("UPDATE alert SET next_escalation_at = :at WHERE id = :id"),
+            {"at": utcnow() - dt.timedelta(seconds=1), "id": acute.id},
+        )
+        _db.session.commit()
+        tasks.escalate_alert.call_local(acute.id)
+    [acute] = [a for a in alerts(app) if a.id == acute.id]
+    assert acute.level == 1
+    assert acute.next_escalation_at is not None  # one repeat (escalation_repeats = 1) to come
+    assert [m["To"] for m in mailbox.wait(3)][-1] == "backup@clinic.example"
+    with app.app_context():
+        tasks.escalate_alert.call_local(acute.id)  # not due yet: nothing happens
+    assert len(mailbox.wait(4, seconds=1)) == 3
