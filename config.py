@@ -102,6 +102,12 @@ class Config:
     JOBS_IMMEDIATE = False
     # /readyz fails when the worker's heartbeat (once a minute) is older than this.
     WORKER_HEARTBEAT_MAX_AGE = _env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
+    # Alert delivery: first retry after this many seconds, doubling; give up after so many tries;
+    # a delivery claimed by a worker that died is taken again after ALERT_CLAIM_SECONDS.
+    ALERT_RETRY_SECONDS = float(_env("ALERT_RETRY_SECONDS", "30") or 30)
+    ALERT_MAX_ATTEMPTS = _env_int("ALERT_MAX_ATTEMPTS", 6)
+    ALERT_CLAIM_SECONDS = float(_env("ALERT_CLAIM_SECONDS", "120") or 120)
+    ALERT_TIMEOUT_SECONDS = float(_env("ALERT_TIMEOUT_SECONDS", "10") or 10)
 
     SMTP_URL = _env("SMTP_URL")  # smtp://host:port, smtp+starttls://user:pass@host:port
     MAIL_FROM = _env("MAIL_FROM", "prescreen@localhost")
@@ -110,6 +116,16 @@ class Config:
     CRISIS_CHAT = _env("CRISIS_CHAT", "988lifeline.org")
     EMERGENCY_NUMBER = _env("EMERGENCY_NUMBER", "911")
     CONTACT_BUSINESS_DAYS = _env_int("CONTACT_BUSINESS_DAYS", 3)
+    # Safety alerts (app/alerts): who is told, and what the patient is promised (clinic settings).
+    ONCALL_EMAILS = _env("ONCALL_EMAILS", "")
+    SECONDARY_EMAILS = _env("SECONDARY_EMAILS", "")
+    ONCALL_WEBHOOK_URL = _env("ONCALL_WEBHOOK_URL", "")
+    ONCALL_WEBHOOK_SECRET = _env("ONCALL_WEBHOOK_SECRET", "")
+    ESCALATION_MINUTES = float(_env("ESCALATION_MINUTES", "15") or 15)
+    ESCALATION_REPEATS = _env_int("ESCALATION_REPEATS", 2)
+    ONCALL_HOURS = _env("ONCALL_HOURS", "")
+    CALLBACKS_ENABLED = _env_bool("CALLBACKS_ENABLED", False)
+    URGENT_NEXT_STEP = _env("URGENT_NEXT_STEP", "")
     SHOW_OUTCOME_TO_PATIENT = _env_bool("SHOW_OUTCOME_TO_PATIENT", False)
     DRAFT_EXPIRY_DAYS = _env_int("DRAFT_EXPIRY_DAYS", 7)
     WEIGHT_UNIT = _env("WEIGHT_UNIT", "lb")  # the unit the patient form offers first: kg or lb

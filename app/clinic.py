@@ -33,6 +33,22 @@ class ClinicSettings:
     languages: tuple[str, ...]
     weight_unit: str = "lb"  # the unit offered first on the form: "kg" or "lb"
     height_unit: str = "ft_in"  # "cm" or "ft_in"
+    # Who is told of a safety signal (app/alerts), and what the patient is promised. Every one
+    # has a default, so a stored settings document older than these fields still loads.
+    oncall_emails: tuple[str, ...] = ()
+    secondary_emails: tuple[str, ...] = ()
+    oncall_webhook_url: str = ""
+    oncall_webhook_secret: str = ""
+    escalation_minutes: float = 15
+    escalation_repeats: int = 2
+    oncall_hours: str = ""
+    callbacks_enabled: bool = False
+    urgent_next_step: str = ""
+
+    @property
+    def oncall_configured(self) -> bool:
+        """Somebody is told at once of a safety signal: an on-call email or a webhook."""
+        return bool(self.oncall_emails or self.oncall_webhook_url)
 
 
 def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
@@ -53,6 +69,15 @@ def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
         languages=tuple(values["LANGUAGES"]),  # type: ignore[call-overload]
         weight_unit=_choice(values.get("WEIGHT_UNIT"), ("lb", "kg")),
         height_unit=_choice(values.get("HEIGHT_UNIT"), ("ft_in", "cm")),
+        oncall_emails=_addresses(values.get("ONCALL_EMAILS")),
+        secondary_emails=_addresses(values.get("SECONDARY_EMAILS")),
+        oncall_webhook_url=str(values.get("ONCALL_WEBHOOK_URL") or ""),
+        oncall_webhook_secret=str(values.get("ONCALL_WEBHOOK_SECRET") or ""),
+        escalation_minutes=float(values.get("ESCALATION_MINUTES") or 15),  # type: ignore[arg-type]
+        escalation_repeats=int(values.get("ESCALATION_REPEATS") or 0),  # type: ignore[call-overload]
+        oncall_hours=str(values.get("ONCALL_HOURS") or ""),
+        callbacks_enabled=bool(values.get("CALLBACKS_ENABLED")),
+        urgent_next_step=str(values.get("URGENT_NEXT_STEP") or ""),
     )
 
 
@@ -63,6 +88,12 @@ def _choice(value: object, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
     return str(value)
+
+
+def _addresses(value: object) -> tuple[str, ...]:
+    """A comma-separated list of email addresses (or a list), blanks dropped."""
+    items = value.split(",") if isinstance(value, str) else list(value or ())  # type: ignore[call-overload]
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,12 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from config import config_for
 
-TASK_MODULES: tuple[str, ...] = ("app.jobs", "app.reevaluation.tasks", "app.screening.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "app.jobs",
+    "app.alerts.tasks",
+    "app.reevaluation.tasks",
+    "app.screening.tasks",
+)
 HEARTBEAT_KEY = "worker-heartbeat"
 
 F = TypeVar("F", bound=Callable[..., Any])

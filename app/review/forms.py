@@ -63,7 +63,13 @@ class QueueFilterForm(GetForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=_choices({"": _l("Any status"), **{s: STATUS_LABELS[s] for s in STATUSES}}),
+        choices=_choices(
+            {
+                "": _l("Open work"),
+                "all": _l("Any status"),
+                **{s: STATUS_LABELS[s] for s in STATUSES},
+            }
+        ),
         default="",
     )
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])

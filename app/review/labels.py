@@ -69,6 +69,11 @@ ACTION_LABELS = {
     "api_token_issue": _l("Issued an API token"),
     "api_token_revoke": _l("Revoked an API token"),
     "api_submit": _l("A questionnaire response came in through the API"),
+    "alert_acknowledged": _l("Acknowledged a safety alert"),
+    "alert_contacted": _l("Recorded contact after a safety alert"),
+    "alert_assigned": _l("Assigned a safety alert"),
+    "alert_delivery_retried": _l("Retried a failed alert delivery"),
+    "view_draft": _l("Viewed an unfinished questionnaire"),
 }
 
 SCORE_LABELS = {

@@ -33,7 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
-from app import audit, questionnaire, submissions
+from app import audit, clinic, questionnaire, submissions
 from app.extensions import db
 from app.models import (
     STATUSES,
@@ -88,6 +88,10 @@ EVALUATION_DECISIONS = tuple(EVALUATION_LABELS)
 QUEUE_ORDER = (Submission.priority.desc(), Submission.submitted_at.asc(), Submission.id.asc())
 URGENT_PRIORITY = 1000
 """Urgent submissions score 1000 and more by construction (clinical-rules.md §6.3)."""
+OPEN_STATUSES = ("new", "in_review", "evaluation_scheduled", "needs_more_info")
+"""The default queue: open work only; closed, declined and referred are under a filter."""
+ALL_STATUSES = "all"
+ACUTE_ROWS_MAX = 500
 
 
 class ReviewError(Exception):
@@ -470,8 +474,11 @@ def queue_conditions(
         conditions.append(_search_condition(filters.q, searched_id))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
-    if filters.status and with_status:
-        conditions.append(Submission.status == filters.status)
+    if with_status and filters.status != ALL_STATUSES:
+        if filters.status:
+            conditions.append(Submission.status == filters.status)
+        else:
+            conditions.append(Submission.status.in_(OPEN_STATUSES))
     if filters.mine:
         conditions.append(Submission.assigned_to_id == user_id)
     if filters.urgent:
@@ -618,31 +625,69 @@ def status_counts(
     return {status: int(count) for status, count in zip(STATUSES, counts, strict=True) if count}
 
 
-def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
-    """One page of the queue in priority order, the counts per status and the urgent drafts."""
-    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    pagination = Pagination.clamp(number, per_page, total)
-    # Page through narrow index entries first, then load the few rows of the page (with their
-    # assignee), in one statement: one round trip to the database.
-    page_ids = (
-        in_queue_order(select(Submission.id), filters, user.id, matches=total)
-        .limit(per_page)
-        .offset(pagination.offset)
-        .subquery()
+def queue_total(filters: QueueFilters, counts: Mapping[str, int]) -> int:
+    """How many submissions the filters show: a status's, all, or the open ones (default)."""
+    if filters.status == ALL_STATUSES:
+        return sum(counts.values())
+    if filters.status:
+        return counts.get(filters.status, 0)
+    return sum(counts.get(status, 0) for status in OPEN_STATUSES)
+
+
+def acute_priority() -> int | None:
+    """The lowest priority of an acute safety signal (clinical-rules.md §6.3), or None when
+    the settings do not tell acute apart."""
+    settings = clinic.current().rules
+    if settings.priority_acute_bonus <= 0:
+        return None
+    return settings.priority_base_urgent + settings.priority_acute_bonus
+
+
+def _page_ids(
+    filters: QueueFilters, user_id: int, total: int, limit: int, offset: int
+) -> list[int]:
+    """The ids of one page: acute signals first, newest first (a few rows, read by their
+    own query), then the rest in priority order (an index walk, as before)."""
+    acute = acute_priority()
+    statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
+    if acute is None:
+        return list(db.session.scalars(statement.limit(limit).offset(offset)))
+    acute_ids = list(
+        db.session.scalars(
+            statement.where(Submission.priority >= acute)
+            .order_by(None)
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+            .limit(ACUTE_ROWS_MAX)
+        )
     )
+    first = acute_ids[offset : offset + limit]
+    rest = limit - len(first)
+    if rest <= 0:
+        return first
+    others = statement.where(Submission.priority < acute)
+    others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
+    return first + list(db.session.scalars(others))
+
+
+def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
+    """One page of the queue: acute signals first (newest first), then priority order; the
+    counts per status, and the urgent drafts on the default view (not over a search)."""
+    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
+    total = queue_total(filters, counts)
+    pagination = Pagination.clamp(number, per_page, total)
+    page_ids = _page_ids(filters, user.id, total, per_page, pagination.offset)
     loaded = db.session.scalars(
         select(Submission)
-        .where(Submission.id.in_(select(page_ids.c.id)))
-        .order_by(*QUEUE_ORDER)
+        .where(Submission.id.in_(page_ids))
         .options(
             joinedload(Submission.assigned_to),
             defer(Submission.answers),
             defer(Submission.decision),
         )
     ).all()
-    rows = [_queue_row(s) for s in loaded]
-    drafts = urgent_drafts()
+    position = {submission_id: index for index, submission_id in enumerate(page_ids)}
+    rows = [_queue_row(s) for s in sorted(loaded, key=lambda s: position[s.id])]
+    drafts = urgent_drafts() if not filters.q else []
     record_view(
         "view_queue",
         page=pagination.number,

@@ -25,11 +25,12 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app.alerts import figures
 from app.auth import role_required, staff_required
 from app.auth.menu import staff_menu
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
-from app.review import bp, charts, export, forms, printable, services
+from app.review import bp, charts, export, forms, printable, services, urgent
 from app.review.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -111,6 +112,8 @@ def queue() -> ResponseReturnValue:
         filters=filters,
         page=page,
         filter_fields=filter_fields(form),
+        alert_states=urgent.alert_states(row.id for row in page.rows if row.is_urgent),
+        open_total=sum(page.counts.get(status, 0) for status in services.OPEN_STATUSES),
     )
 
 
@@ -340,6 +343,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "review/dashboard.html",
         data=data,
+        safety_weeks=figures.safety_weeks(data.since, services.DASHBOARD_WEEKS),
         charts=charts.dashboard_charts(data),
         chart_headings=[gettext("Week"), gettext("Outcome"), gettext("Time to first action")],
         duration=charts.duration_text,

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clinic, questionnaire, rules
+from app.alerts import outbox
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
@@ -106,6 +107,7 @@ def resume(code: str, born: str) -> Draft | None:
         return None
     session[SESSION_KEY] = draft.token
     session["resume_code"] = format_code(normalise_code(code))
+    _forget_crisis_pages()
     session.permanent = True
     return draft
 
@@ -159,7 +161,15 @@ def save_step(
         draft = replace(
             draft, answers=answers, completed_steps=completed, expires_at=values["expires_at"]
         )
+    # The alert (outbox) is written in the transaction that flags the draft.
+    alert_id = (
+        outbox.alert_draft(connection, draft.id, values["safety_decision"])
+        if "safety_decision" in values
+        else None
+    )
     db.session.commit()
+    if alert_id is not None:
+        outbox.wake([alert_id])
     session.modified = True  # the cookie's expiry moves with the draft's
     return draft
 
@@ -171,12 +181,19 @@ def _new_draft(language: str) -> dict[str, Any]:
     session[SESSION_KEY] = token
     session["resume_code"] = format_code(code)
     session.permanent = True
+    _forget_crisis_pages()
     return {
         "token": token,
         "resume_code_hash": _hash_code(code),
         "submit_key": secrets.token_urlsafe(24),
         "language": language,
     }
+
+
+def _forget_crisis_pages() -> None:
+    """A new or resumed draft has not shown its crisis pages in this browser yet."""
+    for key in ("crisis_shown", "callback_requested"):
+        session.pop(key, None)
 
 
 def _safety_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -286,8 +303,13 @@ def submit(
         # Core statements: neither the ORM's unit of work nor its session is needed for two
         # inserts and an update. Two requests racing to submit one draft meet the unique
         # draft_id.
+        alert_id = None
         with connection.begin():
-            insert_submission(connection, {**row, "draft_id": draft.id})
+            submission_id = insert_submission(connection, {**row, "draft_id": draft.id})
+            if row["is_urgent"]:  # the alert (outbox) is written in the same transaction
+                alert_id = outbox.alert_submission(
+                    connection, submission_id, row["reference"], row["decision"], draft.id
+                )
             # The submission holds the answers now: keep one copy of the PHI.
             connection.execute(
                 MARK_SUBMITTED, {"draft_id": draft.id, "at": row["submitted_at"], "emptied": {}}
@@ -295,6 +317,8 @@ def submit(
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
         return receipt_of(draft.id, connection), []
+    if alert_id is not None:
+        outbox.wake([alert_id])
     return Receipt(row["reference"], row["outcome"]), []
 
 

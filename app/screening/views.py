@@ -22,9 +22,8 @@ from app import questionnaire
 from app.extensions import limiter
 from app.i18n import translations
 from app.questionnaire import Step
-from app.screening import bp, forms, services, tasks
+from app.screening import bp, crisis, forms, services, tasks
 
-CRISIS_NEXT = "after_crisis"
 AUTOCOMPLETE = {
     "first_name": "given-name",
     "last_name": "family-name",
@@ -109,9 +108,10 @@ def step(step_name: str) -> ResponseReturnValue:
         return redirect(url_for(".adults_only"))
     draft = services.save_step(draft, current, cleaned, _locale())
     following = url_for(".later") if action == "later" else _after(current, draft)
-    if current.safety_response and services.has_safety_signal(cleaned):
-        session[CRISIS_NEXT] = following
-        return redirect(url_for(".support"))
+    if current.safety_response and services.has_safety_signal(draft.answers):
+        crisis_page = crisis.page_to_show(draft, following)
+        if crisis_page:
+            return redirect(crisis_page)
     return redirect(following)
 
 
@@ -119,13 +119,6 @@ def step(step_name: str) -> ResponseReturnValue:
 def adults_only() -> ResponseReturnValue:
     """Where a date of birth under the minimum age leads: kind words and resources, no form."""
     return render_template("screening/adults_only.html")
-
-
-@bp.get("/support")
-def support() -> ResponseReturnValue:
-    """Crisis resources first, then a way back into the questionnaire."""
-    following = session.get(CRISIS_NEXT) or url_for(".index")
-    return render_template("screening/support.html", following=following)
 
 
 @bp.get("/review")
@@ -173,9 +166,11 @@ def done() -> ResponseReturnValue:
         if receipt is None:
             return redirect(url_for(".index"))
         reference = receipt.reference
+        session["outcome"] = receipt.outcome
     session.pop(services.SESSION_KEY, None)
     session.pop("resume_code", None)
-    return render_template("screening/done.html", reference=reference)
+    urgent = session.get("outcome") == "urgent_safety_review"
+    return render_template("screening/done.html", reference=reference, urgent=urgent)
 
 
 @bp.route("/resume", methods=["GET", "POST"])

@@ -398,9 +398,9 @@ def answer_until(
         current = step_name(page)
         if current == stop_at:
             return
-        if current == "support":
+        if current in ("support", "help"):  # a crisis page's way on, in any language
             with page.expect_navigation():
-                page.get_by_role("link", name="Continue the questionnaire").click()
+                page.locator("main .actions a.button, main .secondary-action a").first.click()
             continue
         step = questionnaire.step_by_name(current)
         assert step is not None, f"not a questionnaire step: {page.url}"

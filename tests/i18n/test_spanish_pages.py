@@ -110,8 +110,9 @@ def test_switching_to_spanish_is_remembered(client: FlaskClient) -> None:
     assert '<html lang="es">' in landing
     assert "Comenzar el cuestionario" in landing
     assert "Línea de Prevención del Suicidio y Crisis" in landing
-    assert "llamar o enviar un mensaje de texto al 988" in landing
-    assert "Llame al 911" in landing
+    assert 'llamar o enviar un mensaje de texto al <a class="tap" href="tel:988">988</a>' in landing
+    assert 'href="sms:988">mensaje de texto al 988</a>' in landing
+    assert 'Llame al <a class="tap" href="tel:911">911</a>' in landing
     assert_spanish(landing)
 
     start = client.post("/screening/start", data={"csrf_token": csrf_token(landing)})

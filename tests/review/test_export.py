@@ -99,7 +99,9 @@ def test_the_csv_follows_the_queue_filters_and_order(
     likely = make_submission()
     declined = make_submission(status="declined")
     login(client)
-    _, everything = read_csv(client.get("/review/export.csv"))
+    _, open_work = read_csv(client.get("/review/export.csv"))  # the default queue: open work
+    assert [r["reference"] for r in open_work] == [urgent.reference, likely.reference]
+    _, everything = read_csv(client.get("/review/export.csv?status=all"))
     assert next(r["reference"] for r in everything) == urgent.reference
     assert everything[0]["urgent"] == "yes"
     assert {r["reference"] for r in everything} == {

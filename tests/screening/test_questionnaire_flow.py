@@ -194,8 +194,10 @@ def test_asq_yes_shows_the_safety_now_step_and_crisis(app: Flask, client: FlaskC
     names = [s.name for s in questionnaire.visible_steps(answers)]
     assert "safety_now" in names
     responses = fill_in(client, answers)
-    crisis = [r for r in responses if r.location.endswith("/screening/support")]
-    assert len(crisis) == 2  # the ASQ page and the "right now" page
+    crisis = [r.location for r in responses if r.location.endswith(("/support", "/help"))]
+    # The ASQ page's signal shows the support page; "right now" = yes, a rise to acute, shows
+    # the "Get help now" page (each once).
+    assert crisis == ["/screening/support", "/screening/help"]
     submit(client)
     [submission] = stored(app)
     assert submission.outcome == "urgent_safety_review"
