@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, crypto, questionnaire
+from app.alerts import outbox
 from app.extensions import db
 from app.fhir.bundle import build_bundle
 from app.fhir.models import ApiToken, StoredResponse
@@ -151,8 +152,14 @@ def store(accepted: Accepted, token: ApiToken) -> tuple[Submission, dict[str, An
     if existing is not None:
         return existing, _bundle_of(existing), False
     row = submission_row(accepted.answers, as_of=accepted.as_of, language=accepted.language)
+    alert_id = None
     try:
-        submission_id = insert_submission(db.session.connection(), row)
+        connection = db.session.connection()
+        submission_id = insert_submission(connection, row)
+        if row["is_urgent"]:  # the alert (outbox) is written in the same transaction, as at submit
+            alert_id = outbox.alert_submission(
+                connection, submission_id, row["reference"], row["decision"], None
+            )
         if key is not None:
             db.session.add(
                 StoredResponse(identifier_hash=key, submission_id=submission_id, token_id=token.id)
@@ -165,5 +172,7 @@ def store(accepted: Accepted, token: ApiToken) -> tuple[Submission, dict[str, An
         if existing is None:
             raise
         return existing, _bundle_of(existing), False
+    if alert_id is not None:
+        outbox.wake([alert_id])
     submission = db.session.get_one(Submission, submission_id)
     return submission, _bundle_of(submission), True

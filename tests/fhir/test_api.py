@@ -232,3 +232,18 @@ def test_tokens_are_stored_hashed(app: Flask, make_token: Callable[..., str]) ->
         (token,) = tokens.all_tokens()
         assert text not in (token.token_hash, token.prefix)
         assert text.startswith(token.prefix)
+
+
+def test_a_response_with_a_safety_signal_raises_an_alert_as_the_web_form_does(
+    app: Flask, client: FlaskClient, make_token: Callable[..., str]
+) -> None:
+    from app.alerts.models import Alert
+
+    acute = {**copy.deepcopy(E1), "asq_thoughts_kill_self": "yes", "asq_thoughts_now": "yes"}
+    response = _post(client, as_response(acute, identifier="acute-1"), make_token(WRITE))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    with app.app_context():
+        submission = _db.session.scalars(select(Submission)).one()
+        assert submission.is_urgent
+        stored = _db.session.scalars(select(Alert)).all()
+        assert [(a.submission_id, a.severity) for a in stored] == [(submission.id, "acute")]
