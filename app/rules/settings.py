@@ -14,6 +14,9 @@ from typing import Any, Final
 from .data import DOSE_TABLE
 
 CONFIG_PREFIX: Final = "RULES_"
+# The number of the stored clinic settings version the values come from (0: not stored). It is
+# not a threshold: no config key, no range, not in non_default(); it names the decisions.
+VERSION_FIELD: Final = "settings_version"
 PHQ9_MAX: Final = 27
 TRIAL_CAP: Final = 6  # §6.3: adequate failed trials count towards priority up to 6
 
@@ -127,6 +130,7 @@ class Settings:
     priority_item9_weight: int = 30
     priority_trial_weight: int = 3
     priority_high_caution_bonus: int = 20
+    settings_version: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.dose_table, Mapping):
@@ -141,7 +145,7 @@ class Settings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Read ``RULES_<SETTING>`` keys (strings from the environment are coerced)."""
-        known = {config_key(f.name): f.name for f in fields(cls)}
+        known = {config_key(f.name): f.name for f in fields(cls) if f.name != VERSION_FIELD}
         unknown = sorted(
             key for key in config if key.startswith(CONFIG_PREFIX) and key not in known
         )
@@ -161,6 +165,8 @@ class Settings:
         defaults = DEFAULTS
         changed: dict[str, Any] = {}
         for f in fields(self):
+            if f.name == VERSION_FIELD:
+                continue
             mine, theirs = getattr(self, f.name), getattr(defaults, f.name)
             if f.name == "dose_table":
                 rows = {
@@ -176,17 +182,26 @@ class Settings:
 
     @cached_property
     def ruleset_version(self) -> str:
-        """RULESET_VERSION for the defaults, else RULESET_VERSION + "+" + a settings hash."""
-        from .version import RULESET_VERSION, settings_suffix
+        """The catalogue's version and the settings version: ``c<catalogue>.s<settings>``.
 
+        Settings that were never stored (version 0) and differ from the defaults add a hash of
+        the differences, so two different unstored settings never share a version.
+        """
+        from .version import ruleset_version, settings_suffix
+
+        version = ruleset_version(self.settings_version)
+        if self.settings_version:
+            return version
         suffix = settings_suffix(self)
-        return RULESET_VERSION if not suffix else f"{RULESET_VERSION}+{suffix}"
+        return version if not suffix else f"{version}+{suffix}"
 
 
 def setting_as_json(settings: Settings) -> str:
     """Serialise settings canonically (sorted keys, dose values as floats) for hashing."""
     values: dict[str, Any] = {}
     for f in fields(settings):
+        if f.name == VERSION_FIELD:
+            continue
         value = getattr(settings, f.name)
         if f.name == "dose_table":
             value = {k: None if v is None else float(v) for k, v in sorted(value.items())}
@@ -205,6 +220,8 @@ def _validate(s: Settings) -> None:
             raise _error(name, value, allowed)
         if (low is not None and value < low) or (high is not None and value > high):
             raise _error(name, value, allowed)
+    if not _is_int(s.settings_version) or s.settings_version < 0:
+        raise _error(VERSION_FIELD, s.settings_version, "a whole number from 0")
     if not isinstance(s.require_current_episode, bool):
         raise _error("require_current_episode", s.require_current_episode, "true or false")
     if s.bp_crisis_systolic <= s.bp_caution_systolic:
