@@ -22,6 +22,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         security,
         templating,
     )
+    from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.public import bp as public_bp
@@ -45,7 +46,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     jobs.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp):
+    for blueprint in (public_bp, screening_bp, auth_bp, review_bp, fhir_bp, admin_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

@@ -46,9 +46,10 @@ def worker_command(workers: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.admin.cli import settings_group
     from app.auth.cli import users
     from app.review.cli import demo, retention, rules_group
     from app.screening.cli import screening
 
-    for group in (users, demo, rules_group, retention, screening, keys, jobs):
+    for group in (users, demo, rules_group, retention, screening, keys, jobs, settings_group):
         app.cli.add_command(group)

@@ -19,6 +19,7 @@ NAV_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("review.queue", _l("Queue"), ()),
     ("review.dashboard", _l("Dashboard"), ()),
     ("review.audit_log", _l("Audit log"), ("admin",)),
+    ("admin.settings", _l("Settings"), ("admin",)),
     ("auth.account", _l("Account"), ()),
 )
 

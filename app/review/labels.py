@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "view_reevaluation": _l("Viewed the re-evaluation dry run"),
     "reevaluate_apply": _l("Applied a re-evaluation"),
     "retention_purge": _l("Purged records past retention"),
+    "settings_saved": _l("Saved clinic settings"),
+    "settings_restored": _l("Restored clinic settings"),
     "login_success": _l("Signed in"),
     "login_failure": _l("Failed sign-in attempt"),
     "logout": _l("Signed out"),

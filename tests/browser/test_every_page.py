@@ -89,6 +89,11 @@ STAFF_PAGES = [
     "staff-audit",
     "staff-account",
     "staff-reevaluate",
+    "staff-settings",
+    "staff-settings-errors",
+    "staff-settings-review",
+    "staff-settings-history",
+    "staff-settings-version",
     "staff-print",
     "staff-queue-desktop",
     "staff-submission-desktop",
@@ -241,6 +246,19 @@ def _submission_errors(tour: Tour, page: Page, submission_id: int) -> None:
         tour.failures["staff-submission-conflict"] = str(error)
 
 
+def _settings(tour: Tour, page: Page) -> None:
+    """The settings page, its errors, the review of a change, the history and a version."""
+    tour.visit(page, "staff-settings", "/admin/settings")
+    page.get_by_label("Weeks for an adequate medicine trial").fill("3")
+    _submit(page, "Review the change")
+    tour.check(page, "staff-settings-errors")
+    page.get_by_label("Weeks for an adequate medicine trial").fill("8")
+    _submit(page, "Review the change")
+    tour.check(page, "staff-settings-review")
+    tour.visit(page, "staff-settings-history", "/admin/settings/history")
+    tour.visit(page, "staff-settings-version", "/admin/settings/versions/1")
+
+
 @pytest.fixture(scope="module")
 def staff_tour(
     phone_context: Callable[[], BrowserContext],
@@ -303,6 +321,7 @@ def staff_tour(
             ("staff-print", f"/review/submissions/{likely}/print"),
         ]:
             tour.visit(page, name, path)
+        _settings(tour, page)
         _submission_errors(tour, page, likely)
         page.set_viewport_size(DESKTOP)  # where staff mostly work
         tour.visit(page, "staff-queue-desktop", "/review/")

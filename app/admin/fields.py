@@ -1,0 +1,175 @@
+"""The settings page's fields: each setting's group, meaning, allowed values and source.
+
+Grouped as clinical-rules.md §1. A new setting in ``ClinicSettings`` (or ``rules.Settings``) is
+one ``Setting`` here; its form field is made from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.rules.data import DOSE_TABLE
+
+GROUPS: dict[str, Any] = {
+    "eligibility": _l("Who can be a candidate"),
+    "safety": _l("Safety and crisis resources"),
+    "blood_pressure": _l("Blood pressure"),
+    "treatments": _l("Other treatments and scores"),
+    "doses": _l("Minimum daily doses"),
+    "priority": _l("Queue priority"),
+    "clinic": _l("The clinic"),
+}
+AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting on the page. ``path`` is ``rules.<name>`` for a rule setting."""
+
+    path: str
+    group: str
+    label: Any
+    meaning: Any
+    allowed: Any
+    source: str
+    kind: str = "int"  # int, bool, text, dose_table, languages, fixed
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The form field's name (dots are not allowed in WTForms names)."""
+        return self.path.replace(".", "__")
+
+
+def _rule(name: str, *args: Any, **kwargs: Any) -> Setting:
+    """A setting of ``rules.Settings``."""
+    return Setting(f"rules.{name}", *args, **kwargs)
+
+
+def _range(low: int, high: int) -> Any:
+    return _l("A whole number from %(low)s to %(high)s.", low=low, high=high)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    _rule("min_age_years", "eligibility", _l("Minimum age (years)"),
+          _l("Younger patients are not candidates now."),
+          _l("A whole number from 18 to 120: it may be raised, never lowered."),
+          "[SPRAVATO-PI] [CLINICS]", low=18, high=120),
+    _rule("min_trial_weeks", "eligibility", _l("Weeks for an adequate medicine trial"),
+          _l("A medicine taken at least this long at an adequate dose counts as a trial."),
+          _range(4, 12), "[ATRQ] [ATHF]", low=4, high=12),
+    _rule("min_failed_trials", "eligibility", _l("Failed trials for treatment resistance"),
+          _l("Adequate failed trials needed for treatment-resistant depression."),
+          _range(1, 5), "[SPRAVATO-PI]", low=1, high=5),
+    _rule("require_current_episode", "eligibility", _l("Count trials of the current episode only"),
+          _l("Only trials in the current episode count towards treatment resistance."),
+          _l("Yes or no."), "[SPRAVATO-PI] [MSM]", kind="bool"),
+    _rule("min_phq9_for_candidate", "eligibility", _l("Minimum PHQ-9 total for a candidate"),
+          _l("A lower PHQ-9 total means review rather than a likely candidate."),
+          _range(0, 27), "[PHQ9] [CLINICS]", low=0, high=27),
+    _rule("si_item9_threshold", "safety", _l("PHQ-9 item 9 score for a safety review"),
+          _l("Any endorsement of item 9 is a safety signal."),
+          _l("Exactly 1: safety cannot be weakened."), "[PHQ9-ITEM9]", kind="fixed"),
+    Setting("crisis_line", "safety", _l("Crisis line"),
+            _l("The number patients are given to call or text on a safety signal."),
+            _l("Text, up to 60 characters."), "[988]", kind="text", high=60),
+    Setting("crisis_chat", "safety", _l("Crisis chat"),
+            _l("The chat address patients are given on a safety signal."),
+            _l("Text, up to 100 characters."), "[988]", kind="text", high=100),
+    Setting("emergency_number", "safety", _l("Emergency number"),
+            _l("The emergency number patients are told to call."),
+            _l("Text, up to 20 characters."), "", kind="text", high=20),
+    _rule("bp_caution_systolic", "blood_pressure", _l("Systolic pressure for caution (mmHg)"),
+          _l("A reading at or above this needs clinician review."), _range(100, 200),
+          "[SPRAVATO-PI]", low=100, high=200),
+    _rule("bp_caution_diastolic", "blood_pressure", _l("Diastolic pressure for caution (mmHg)"),
+          _l("A reading at or above this needs clinician review."), _range(60, 130),
+          "[SPRAVATO-PI]", low=60, high=130),
+    _rule("bp_crisis_systolic", "blood_pressure", _l("Systolic pressure in the crisis range"),
+          _l("Raises the queue priority only."),
+          _l("A whole number above the systolic caution value."), "[ACC-AHA]", low=101, high=300),
+    _rule("bp_crisis_diastolic", "blood_pressure", _l("Diastolic pressure in the crisis range"),
+          _l("Raises the queue priority only."),
+          _l("A whole number above the diastolic caution value."), "[ACC-AHA]", low=61, high=200),
+    _rule("min_tms_sessions", "treatments", _l("Sessions for an adequate TMS course"),
+          _l("Evidence of tried treatments only."), _range(10, 60), "[TMS-CONSENSUS]",
+          low=10, high=60),
+    _rule("min_psychotherapy_sessions", "treatments", _l("Sessions for an adequate therapy course"),
+          _l("Evidence of tried treatments only."), _range(4, 30), "[CBT-GUIDE]", low=4, high=30),
+    _rule("pcl5_cutoff", "treatments", _l("PCL-5 total suggesting PTSD"),
+          _l("A PCL-5 total at or above this is reported to the clinician."), _range(31, 38),
+          "[PCL5]", low=31, high=38),
+    _rule("dose_table", "doses", _l("Minimum daily dose of each medicine (mg/day)"),
+          _l("A trial below this dose is not adequate. One line a medicine: name, colon, "
+             "dose; 'none' where no dose applies."),
+          _l("Medicines of the questionnaire only; a number above 0, or none."), "[LABELS]",
+          kind="dose_table"),
+    _rule("priority_base_urgent", "priority", _l("Base priority: urgent safety review"),
+          _l("Where urgent submissions start in the queue."),
+          _l("A whole number; the bands must not overlap."), "", low=0, high=100000),
+    _rule("priority_base_likely", "priority", _l("Base priority: likely candidate"),
+          _l("Where likely candidates start in the queue."),
+          _l("A whole number; the bands must not overlap."), "", low=0, high=100000),
+    _rule("priority_base_review", "priority", _l("Base priority: clinician review"),
+          _l("Where submissions for review start in the queue."),
+          _l("A whole number; the bands must not overlap."), "", low=0, high=100000),
+    _rule("priority_base_not_now", "priority", _l("Base priority: not a candidate now"),
+          _l("Where submissions that are not candidates now start in the queue."),
+          _l("A whole number; the bands must not overlap."), "", low=0, high=100000),
+    _rule("priority_acute_bonus", "priority", _l("Bonus for an acute positive screen"),
+          _l("Added for an acute positive suicide-risk screen."), _range(0, 500), "[ASQ]",
+          low=0, high=500),
+    _rule("priority_item9_weight", "priority", _l("Weight of each PHQ-9 item 9 point"),
+          _l("Added per point of item 9."), _range(0, 50), "", low=0, high=50),
+    _rule("priority_trial_weight", "priority", _l("Weight of each adequate failed trial"),
+          _l("Added per adequate failed trial, up to 6 trials."), _range(0, 10), "",
+          low=0, high=10),
+    _rule("priority_high_caution_bonus", "priority", _l("Bonus for a high caution"),
+          _l("Added for current psychosis or mania, or blood pressure in the crisis range."),
+          _range(0, 50), "", low=0, high=50),
+    Setting("clinic_name", "clinic", _l("Clinic name"), _l("Shown on every page."),
+            _l("Text, up to 100 characters."), "", kind="text", high=100),
+    Setting("contact_business_days", "clinic", _l("Days to contact a patient"),
+            _l("Patients are told the clinic will contact them within this many business days."),
+            _range(1, 30), "", low=1, high=30),
+    Setting("draft_expiry_days", "clinic", _l("Days an unfinished questionnaire is kept"),
+            _l("A draft not saved again for this many days is deleted."), _range(1, 90), "",
+            low=1, high=90),
+    Setting("staff_idle_minutes", "clinic", _l("Minutes before an idle staff session ends"),
+            _l("A staff member idle this long must sign in again."), _range(5, 120), "",
+            low=5, high=120),
+    Setting("languages", "clinic", _l("Languages offered"),
+            _l("The languages patients may choose."), _l("At least one."), "",
+            kind="languages"),
+)  # fmt: skip
+BY_PATH = {s.path: s for s in SETTINGS}
+KNOWN_DRUGS = frozenset(DOSE_TABLE)
+
+
+def value_at(settings: Any, path: str) -> Any:
+    """The value of ``rules.min_age_years`` or ``crisis_line`` in a ClinicSettings."""
+    value = settings
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def shown(setting: Setting, value: Any) -> str:
+    """A value as the page shows it (and compares it in a diff)."""
+    if setting.kind == "dose_table":
+        return "\n".join(
+            f"{drug}: {'none' if dose is None else _number(dose)}" for drug, dose in value.items()
+        )
+    if setting.kind == "languages":
+        return ", ".join(value)
+    if setting.kind == "bool":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _number(dose: float) -> str:
+    return str(int(dose)) if float(dose).is_integer() else str(dose)
