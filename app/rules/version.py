@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from .settings import Settings
 
-CATALOGUE_VERSION: Final = 1
+CATALOGUE_VERSION: Final = 2  # 2: [SEED] cited as "Clinic policy"
 
 
 def ruleset_version(settings_version: int, catalogue_version: int = CATALOGUE_VERSION) -> str:
