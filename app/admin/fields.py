@@ -21,6 +21,12 @@ GROUPS: dict[str, Any] = {
     "doses": _l("Minimum daily doses"),
     "priority": _l("Queue priority"),
     "clinic": _l("The clinic"),
+    "open_questions": _l("Choices for the medical director (clinical-rules.md §10)"),
+}
+# Values of the choice settings, as the page names them.
+CHOICE_LABELS: dict[str, Any] = {
+    "needs_clinician_review": _l("Clinician review (as drafted)"),
+    "not_a_candidate_now": _l("Not a candidate now"),
 }
 AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
 
@@ -35,7 +41,7 @@ class Setting:
     meaning: Any
     allowed: Any
     source: str
-    kind: str = "int"  # int, bool, text, dose_table, languages, fixed
+    kind: str = "int"  # int, bool, text, dose_table, languages, fixed, choice
     low: int | None = None
     high: int | None = None
 
@@ -131,6 +137,15 @@ SETTINGS: tuple[Setting, ...] = (
     _rule("priority_high_caution_bonus", "priority", _l("Bonus for a high caution"),
           _l("Added for current psychosis or mania, or blood pressure in the crisis range."),
           _range(0, 50), "", low=0, high=50),
+    _rule("max_age_years", "open_questions", _l("Upper age limit (years)"),
+          _l("Older patients are not candidates now; 0 means no upper limit (as drafted)."),
+          _l("0, or a whole number above the minimum age, up to 120."), "[CLINICS]",
+          low=0, high=120),
+    _rule("too_few_trials_outcome", "open_questions",
+          _l("Fewer adequate trials than needed"),
+          _l("What a submission with too few adequate failed trials gets."),
+          _l("Clinician review (as drafted) or not a candidate now."),
+          "[SPRAVATO-PI] [ATRQ]", kind="choice"),
     Setting("clinic_name", "clinic", _l("Clinic name"), _l("Shown on every page."),
             _l("Text, up to 100 characters."), "", kind="text", high=100),
     Setting("contact_business_days", "clinic", _l("Days to contact a patient"),
@@ -168,6 +183,8 @@ def shown(setting: Setting, value: Any) -> str:
         return ", ".join(value)
     if setting.kind == "bool":
         return "yes" if value else "no"
+    if setting.kind == "choice":
+        return str(CHOICE_LABELS.get(value, value))
     return str(value)
 
 

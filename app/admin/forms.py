@@ -12,6 +12,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectMultipleField,
     StringField,
@@ -20,7 +21,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.admin.fields import AVAILABLE_LANGUAGES, KNOWN_DRUGS, SETTINGS, Setting
+from app.admin.fields import AVAILABLE_LANGUAGES, CHOICE_LABELS, KNOWN_DRUGS, SETTINGS, Setting
+from app.rules.settings import CHOICES
 
 REASON_MAX = 500
 
@@ -126,6 +128,14 @@ def _field(setting: Setting) -> Field:
                 InputRequired(_l("Enter a value.")),
                 Length(max=setting.high, message=_l("Use at most %(max)d characters.")),
             ],
+        )
+    if setting.kind == "choice":
+        name = setting.path.rpartition(".")[2]
+        return RadioField(
+            label,
+            description=hint,
+            choices=[SelectChoice(value, CHOICE_LABELS[value]) for value in CHOICES[name]],
+            validators=[InputRequired(_l("Choose one."))],
         )
     if setting.kind == "dose_table":
         return DoseTableField(label, description=hint, render_kw={"rows": 12})

@@ -21,6 +21,36 @@ def under_minimum_age(case: Case) -> bool:
 
 
 @rule(
+    "EXC-AGE-ABOVE-MAX",
+    Category.EXCLUSION,
+    reason="Age {age_years}: above the clinic's upper age limit of {max_age_years}.",
+    source=(src.CLINICS,),
+)
+def above_maximum_age(case: Case) -> bool:
+    age, limit = case.scores.age_years, case.settings.max_age_years
+    return bool(limit) and age is not None and age > limit
+
+
+@rule(
+    "EXC-TRD-NOT-MET",
+    Category.EXCLUSION,
+    reason=(
+        "{adequate_failed_trials} adequate failed antidepressant trial(s) in this episode"
+        " reported; TRD needs ≥{min_failed_trials}, and this clinic does not review such"
+        " submissions. Would change: records showing more adequate trials."
+    ),
+    source=(src.SPRAVATO_PI, src.ATRQ),
+)
+def too_few_trials_excluded(case: Case) -> bool:
+    scores = case.scores
+    return (
+        case.settings.too_few_trials_outcome == "not_a_candidate_now"
+        and scores.depression_pathway
+        and not scores.trd_possible
+    )
+
+
+@rule(
     "CI-ANEURYSM",
     Category.EXCLUSION,
     reason=(
@@ -82,6 +112,8 @@ def pregnant(case: Case) -> bool:
 
 EXCLUSION_RULES = (
     under_minimum_age,
+    above_maximum_age,
+    too_few_trials_excluded,
     aneurysm,
     arteriovenous_malformation,
     intracerebral_haemorrhage,

@@ -66,6 +66,7 @@ def _default_dose_table() -> Mapping[str, float | None]:
 _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingProxyType(
     {
         "min_age_years": (18, 120, "a whole number from 18 to 120 (may be raised, never lowered)"),
+        "max_age_years": (0, 120, "0 (no upper limit) or a whole number above min_age_years"),
         "min_trial_weeks": (4, 12, "a whole number from 4 to 12"),
         "min_failed_trials": (1, 5, "a whole number from 1 to 5"),
         "min_phq9_for_candidate": (0, 27, "a whole number from 0 to 27"),
@@ -85,6 +86,14 @@ _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingPr
         "priority_item9_weight": (0, 50, "a whole number from 0 to 50"),
         "priority_trial_weight": (0, 10, "a whole number from 0 to 10"),
         "priority_high_caution_bonus": (0, 50, "a whole number from 0 to 50"),
+    }
+)
+
+# Settings that choose between named behaviours (clinical-rules.md §10): allowed values, the
+# default first.
+CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "too_few_trials_outcome": ("needs_clinician_review", "not_a_candidate_now"),
     }
 )
 
@@ -109,6 +118,7 @@ class Settings:
     """Thresholds and weights of the rule set; the defaults are clinical-rules.md §1."""
 
     min_age_years: int = 18
+    max_age_years: int = 0  # §10.5: no upper age limit unless a clinic sets one
     min_trial_weeks: int = 6
     min_failed_trials: int = 2
     require_current_episode: bool = True
@@ -130,6 +140,8 @@ class Settings:
     priority_item9_weight: int = 30
     priority_trial_weight: int = 3
     priority_high_caution_bonus: int = 20
+    # §10.2: too few adequate trials means review (as drafted) or not a candidate now.
+    too_few_trials_outcome: str = "needs_clinician_review"
     settings_version: int = 0
 
     def __post_init__(self) -> None:
@@ -220,6 +232,15 @@ def _validate(s: Settings) -> None:
             raise _error(name, value, allowed)
         if (low is not None and value < low) or (high is not None and value > high):
             raise _error(name, value, allowed)
+    if s.max_age_years and s.max_age_years <= s.min_age_years:
+        raise _error(
+            "max_age_years",
+            s.max_age_years,
+            f"0 (no upper limit) or greater than min_age_years ({s.min_age_years})",
+        )
+    for name, allowed in CHOICES.items():
+        if getattr(s, name) not in allowed:
+            raise _error(name, getattr(s, name), "one of " + ", ".join(allowed))
     if not _is_int(s.settings_version) or s.settings_version < 0:
         raise _error(VERSION_FIELD, s.settings_version, "a whole number from 0")
     if not isinstance(s.require_current_episode, bool):
@@ -281,6 +302,8 @@ def _coerce(name: str, value: Any) -> Any:
         return _coerce_bool(name, value)
     if name == "dose_table":
         return _coerce_dose_table(value)
+    if name in CHOICES:
+        return value.strip().lower() if isinstance(value, str) else value
     return _coerce_int(name, value)
 
 

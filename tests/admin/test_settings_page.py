@@ -26,7 +26,7 @@ def _form(html: str) -> dict[str, Any]:
         name = attrs.get("name")
         if not name or name == "csrf_token":
             continue
-        if attrs.get("type") == "checkbox":
+        if attrs.get("type") in ("checkbox", "radio"):
             if " checked" in match.group(1):
                 data.setdefault(name, []).append(attrs.get("value", "y"))
             continue
@@ -99,6 +99,21 @@ def test_a_change_is_reviewed_with_a_reason_then_saved(
     assert (current.version, current.rules.min_trial_weeks) == (2, 8)
     (entry,) = audit_log("settings_saved")
     assert entry["detail"] == {"version": 2, "based_on": 1, "changed": ["rules.min_trial_weeks"]}
+
+
+def test_an_open_question_is_a_choice_on_the_page(
+    app: Flask, client: FlaskClient, login: Callable[..., Any]
+) -> None:
+    login(client, role="admin")
+    page = client.get(URL).get_data(as_text=True)
+    assert "Fewer adequate trials than needed" in page
+    assert _form(page)["rules__too_few_trials_outcome"] == ["needs_clinician_review"]
+    review = _post(client, page, rules__too_few_trials_outcome="not_a_candidate_now", step="review")
+    html = review.get_data(as_text=True)
+    assert "Not a candidate now" in html
+    _post(client, html, step="save", reason="Our clinic does not review these")
+    with app.app_context():
+        assert clinic.current().rules.too_few_trials_outcome == "not_a_candidate_now"
 
 
 def test_bad_values_are_refused_by_the_field(

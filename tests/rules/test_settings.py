@@ -49,6 +49,8 @@ def test_defaults() -> None:
         "priority_item9_weight": 30,
         "priority_trial_weight": 3,
         "priority_high_caution_bonus": 20,
+        "max_age_years": 0,
+        "too_few_trials_outcome": "needs_clinician_review",
         "settings_version": 0,
     }
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
@@ -243,6 +245,8 @@ CHANGED: dict[str, Any] = {
     "priority_item9_weight": 20,
     "priority_trial_weight": 2,
     "priority_high_caution_bonus": 10,
+    "max_age_years": 65,
+    "too_few_trials_outcome": "not_a_candidate_now",
 }
 
 

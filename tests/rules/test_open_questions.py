@@ -1,0 +1,66 @@
+"""The medical director's open questions (clinical-rules.md §10) as settings: both values.
+
+Each choice flips the worked examples of §7 as documented; the drafted default changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.rules import DEFAULTS, Settings, SettingsError, evaluate
+from tests.rules.examples import AS_OF, EXAMPLES
+
+SAFETY = "urgent_safety_review"
+NOT_NOW = "not_a_candidate_now"
+
+
+def _age(answers: dict[str, object]) -> int:
+    born = date.fromisoformat(str(answers["date_of_birth"]))
+    return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_too_few_trials_review_or_not_a_candidate(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    drafted = evaluate(answers, DEFAULTS, AS_OF)
+    assert (drafted.outcome, drafted.rule_ids) == (outcome, rule_ids)
+    chosen = evaluate(answers, Settings(too_few_trials_outcome=NOT_NOW), AS_OF)
+    if "REV-TRD-NOT-MET" in rule_ids:
+        assert "EXC-TRD-NOT-MET" in chosen.rule_ids
+        assert "REV-TRD-NOT-MET" not in chosen.rule_ids
+        assert chosen.outcome == (SAFETY if outcome == SAFETY else NOT_NOW)
+    else:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+
+
+def test_too_few_trials_flips_a_worked_example() -> None:
+    flipped = [
+        name
+        for name, (answers, outcome, *_) in EXAMPLES.items()
+        if evaluate(answers, Settings(too_few_trials_outcome=NOT_NOW), AS_OF).outcome != outcome
+    ]
+    assert flipped  # at least one documented example changes with the choice
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_an_upper_age_limit(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    limit = 40
+    chosen = evaluate(answers, Settings(max_age_years=limit), AS_OF)
+    if _age(answers) > limit:
+        assert "EXC-AGE-ABOVE-MAX" in chosen.rule_ids
+        assert chosen.outcome == (SAFETY if outcome == SAFETY else NOT_NOW)
+    else:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+    assert "EXC-AGE-ABOVE-MAX" not in evaluate(answers, DEFAULTS, AS_OF).rule_ids  # none drafted
+
+
+def test_the_age_limit_is_above_the_minimum_and_the_choice_is_named() -> None:
+    with pytest.raises(SettingsError, match="max_age_years"):
+        Settings(max_age_years=18)
+    with pytest.raises(SettingsError, match="too_few_trials_outcome"):
+        Settings(too_few_trials_outcome="exclusion")
+    read = Settings.from_config({"RULES_TOO_FEW_TRIALS_OUTCOME": " Not_A_Candidate_Now "})
+    assert read.too_few_trials_outcome == NOT_NOW
