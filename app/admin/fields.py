@@ -27,6 +27,8 @@ GROUPS: dict[str, Any] = {
 CHOICE_LABELS: dict[str, Any] = {
     "needs_clinician_review": _l("Clinician review (as drafted)"),
     "not_a_candidate_now": _l("Not a candidate now"),
+    "info": _l("Information for staff (as drafted)"),
+    "caution": _l("A caution: clinician review"),
 }
 AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
 
@@ -146,6 +148,16 @@ SETTINGS: tuple[Setting, ...] = (
           _l("What a submission with too few adequate failed trials gets."),
           _l("Clinician review (as drafted) or not a candidate now."),
           "[SPRAVATO-PI] [ATRQ]", kind="choice"),
+    _rule("benzodiazepine_stimulant_category", "open_questions",
+          _l("Benzodiazepines and stimulants"),
+          _l("Whether taking them is information for staff or a caution that needs review."),
+          _l("Information (as drafted) or a caution."), "[SPRAVATO-PI] [INTERACTIONS]",
+          kind="choice"),
+    _rule("psychosis_mania_ketamine_outcome", "open_questions",
+          _l("Current psychosis, current mania, recent non-medical ketamine use"),
+          _l("What a submission reporting one of them gets."),
+          _l("Clinician review (as drafted) or not a candidate now."),
+          "[SPRAVATO-PI] [CLINICS] [SANACORA]", kind="choice"),
     Setting("clinic_name", "clinic", _l("Clinic name"), _l("Shown on every page."),
             _l("Text, up to 100 characters."), "", kind="text", high=100),
     Setting("contact_business_days", "clinic", _l("Days to contact a patient"),

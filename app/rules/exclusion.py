@@ -50,6 +50,41 @@ def too_few_trials_excluded(case: Case) -> bool:
     )
 
 
+def _excluded(case: Case) -> bool:
+    """§10 choice: current psychosis / mania and recent ketamine misuse exclude for now."""
+    return case.settings.psychosis_mania_ketamine_outcome == "not_a_candidate_now"
+
+
+@rule(
+    "EXC-PSYCHOSIS-CURRENT",
+    Category.EXCLUSION,
+    reason="Current psychotic symptoms: this clinic does not treat during psychosis. Re-screen later.",
+    source=(src.SPRAVATO_PI, src.COHEN_2018, src.CLINICS, src.SANACORA),
+)
+def current_psychosis_excluded(case: Case) -> bool:
+    return _excluded(case) and case.answers.get("psychosis_current") == "yes"
+
+
+@rule(
+    "EXC-MANIA-CURRENT",
+    Category.EXCLUSION,
+    reason="Current mania/hypomania symptoms: this clinic does not treat during mania.",
+    source=(src.CLINICS, src.BIPOLAR),
+)
+def current_mania_excluded(case: Case) -> bool:
+    return _excluded(case) and case.answers.get("mania_current") == "yes"
+
+
+@rule(
+    "EXC-KETAMINE-MISUSE",
+    Category.EXCLUSION,
+    reason="Non-medical ketamine/PCP use in past 12 months: this clinic does not treat now.",
+    source=(src.SPRAVATO_PI, src.CLINICS),
+)
+def recent_ketamine_misuse_excluded(case: Case) -> bool:
+    return _excluded(case) and case.answers.get("ketamine_nonmedical_use") == "within_12_months"
+
+
 @rule(
     "CI-ANEURYSM",
     Category.EXCLUSION,
@@ -114,6 +149,9 @@ EXCLUSION_RULES = (
     under_minimum_age,
     above_maximum_age,
     too_few_trials_excluded,
+    current_psychosis_excluded,
+    current_mania_excluded,
+    recent_ketamine_misuse_excluded,
     aneurysm,
     arteriovenous_malformation,
     intracerebral_haemorrhage,

@@ -19,7 +19,9 @@ from .scores import INADEQUATE
     source=(src.SPRAVATO_PI, src.INTERACTIONS),
 )
 def takes_benzodiazepine(case: Case) -> bool:
-    return "benzodiazepine" in choices(case.answers.get("current_medications"))
+    return case.settings.benzodiazepine_stimulant_category == "info" and (
+        "benzodiazepine" in choices(case.answers.get("current_medications"))
+    )
 
 
 @rule(
@@ -49,7 +51,9 @@ def takes_opioid(case: Case) -> bool:
     source=(src.SPRAVATO_PI, src.REMS),
 )
 def takes_stimulant(case: Case) -> bool:
-    return "stimulant" in choices(case.answers.get("current_medications"))
+    return case.settings.benzodiazepine_stimulant_category == "info" and (
+        "stimulant" in choices(case.answers.get("current_medications"))
+    )
 
 
 @rule(

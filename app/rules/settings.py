@@ -94,6 +94,8 @@ _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingPr
 CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "too_few_trials_outcome": ("needs_clinician_review", "not_a_candidate_now"),
+        "benzodiazepine_stimulant_category": ("info", "caution"),
+        "psychosis_mania_ketamine_outcome": ("needs_clinician_review", "not_a_candidate_now"),
     }
 )
 
@@ -142,6 +144,11 @@ class Settings:
     priority_high_caution_bonus: int = 20
     # §10.2: too few adequate trials means review (as drafted) or not a candidate now.
     too_few_trials_outcome: str = "needs_clinician_review"
+    # §10.4: benzodiazepines and stimulants are information (as drafted) or cautions.
+    benzodiazepine_stimulant_category: str = "info"
+    # Current psychosis, current mania, non-medical ketamine use in the past year: clinician
+    # review (as drafted) or not a candidate now.
+    psychosis_mania_ketamine_outcome: str = "needs_clinician_review"
     settings_version: int = 0
 
     def __post_init__(self) -> None:

@@ -36,6 +36,18 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
     "EXC-AGE-UNDER-18": ({"date_of_birth": "2008-11-26"}, {"date_of_birth": "2008-11-25"}),
     "EXC-AGE-ABOVE-MAX": ({"date_of_birth": "1960-11-24"}, {"date_of_birth": "1960-11-26"}),
     "EXC-TRD-NOT-MET": (ONE_FAILED, ONE_FAILED_ONE_POSSIBLE),
+    "EXC-PSYCHOSIS-CURRENT": (
+        {"psychosis_ever": "yes", "psychosis_current": "yes"},
+        {"psychosis_ever": "yes", "psychosis_current": "no"},
+    ),
+    "EXC-MANIA-CURRENT": (
+        {"mania_ever": "yes", "mania_current": "yes"},
+        {"mania_ever": "yes", "mania_current": "no"},
+    ),
+    "EXC-KETAMINE-MISUSE": (
+        {"ketamine_nonmedical_use": "within_12_months"},
+        {"ketamine_nonmedical_use": "over_12_months_ago"},
+    ),
     "CI-ANEURYSM": ({"ci_aneurysm": "yes"}, {"ci_aneurysm": "unsure"}),
     "CI-AVM": ({"ci_avm": "yes"}, {"ci_avm": "unsure"}),
     "CI-ICH": ({"ci_brain_bleed": "yes"}, {"ci_brain_bleed": "unsure"}),
@@ -117,6 +129,14 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
     ),
     "LOG-NO-TRANSPORT": ({"transport_home": "no"}, {"transport_home": "unsure"}),
     "LOG-CANNOT-ATTEND": ({"can_attend_induction": "no"}, {"can_attend_induction": "unsure"}),
+    "CAU-MED-BENZODIAZEPINE": (
+        {"current_medications": ["benzodiazepine"]},
+        {"current_medications": ["antidepressant"]},
+    ),
+    "CAU-MED-STIMULANT": (
+        {"current_medications": ["stimulant"]},
+        {"current_medications": ["none"]},
+    ),
     "REV-OFF-LABEL-INDICATION": (
         {"conditions": ["ptsd"]},
         {"conditions": ["ptsd", "depression"], "primary_condition": "ptsd"},
@@ -246,6 +266,14 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
 SETTINGS_OF: dict[str, Settings] = {
     "EXC-AGE-ABOVE-MAX": Settings(max_age_years=65),
     "EXC-TRD-NOT-MET": Settings(too_few_trials_outcome="not_a_candidate_now"),
+    **dict.fromkeys(
+        ("EXC-PSYCHOSIS-CURRENT", "EXC-MANIA-CURRENT", "EXC-KETAMINE-MISUSE"),
+        Settings(psychosis_mania_ketamine_outcome="not_a_candidate_now"),
+    ),
+    **dict.fromkeys(
+        ("CAU-MED-BENZODIAZEPINE", "CAU-MED-STIMULANT"),
+        Settings(benzodiazepine_stimulant_category="caution"),
+    ),
 }
 
 
@@ -286,7 +314,7 @@ def test_rule_reads_nothing_on_an_empty_draft(rule: Any) -> None:
 
 def test_catalogue_shape() -> None:
     ids = rule_ids()
-    assert len(ids) == len(set(ids)) == 70
+    assert len(ids) == len(set(ids)) == 75
     # Catalogue order: categories appear in the §5 order, safety first.
     order = [CATEGORIES.index(r.category) for r in RULES]
     assert order == sorted(order)

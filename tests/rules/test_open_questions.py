@@ -64,3 +64,56 @@ def test_the_age_limit_is_above_the_minimum_and_the_choice_is_named() -> None:
         Settings(too_few_trials_outcome="exclusion")
     read = Settings.from_config({"RULES_TOO_FEW_TRIALS_OUTCOME": " Not_A_Candidate_Now "})
     assert read.too_few_trials_outcome == NOT_NOW
+
+
+SWAPS = {"CAU-PSYCHOSIS-CURRENT": "EXC-PSYCHOSIS-CURRENT", "CAU-MANIA-CURRENT": "EXC-MANIA-CURRENT",
+         "CAU-KETAMINE-MISUSE": "EXC-KETAMINE-MISUSE"}  # fmt: skip
+MEDICINES = {"INFO-MED-BENZODIAZEPINE": "CAU-MED-BENZODIAZEPINE",
+             "INFO-MED-STIMULANT": "CAU-MED-STIMULANT"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_psychosis_mania_and_ketamine_review_or_exclusion(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    chosen = evaluate(answers, Settings(psychosis_mania_ketamine_outcome=NOT_NOW), AS_OF)
+    swapped = [rule for rule in rule_ids if rule in SWAPS]
+    if swapped:
+        assert {SWAPS[rule] for rule in swapped} <= set(chosen.rule_ids)
+        assert not set(swapped) & set(chosen.rule_ids)
+        assert chosen.outcome == (SAFETY if outcome == SAFETY else NOT_NOW)
+    else:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_benzodiazepines_and_stimulants_info_or_caution(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    chosen = evaluate(answers, Settings(benzodiazepine_stimulant_category="caution"), AS_OF)
+    listed = [rule for rule in rule_ids if rule in MEDICINES]
+    if listed:
+        assert {MEDICINES[rule] for rule in listed} <= set(chosen.rule_ids)
+        assert not set(listed) & set(chosen.rule_ids)
+        review = "needs_clinician_review"
+        assert chosen.outcome == (review if outcome == "likely_candidate" else outcome)
+    else:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+
+
+@pytest.mark.parametrize(
+    ("settings", "moved"),
+    [
+        (Settings(benzodiazepine_stimulant_category="caution"), "E1"),  # takes a benzodiazepine
+    ],
+)
+def test_a_choice_flips_a_worked_example(settings: Settings, moved: str) -> None:
+    answers, outcome, *_ = EXAMPLES[moved]
+    assert evaluate(answers, settings, AS_OF).outcome != outcome
+
+
+def test_current_psychosis_excludes_when_chosen() -> None:
+    from tests.rules.builders import baseline
+
+    answers = baseline(psychosis_ever="yes", psychosis_current="yes")
+    drafted = evaluate(answers, DEFAULTS, AS_OF)
+    chosen = evaluate(answers, Settings(psychosis_mania_ketamine_outcome=NOT_NOW), AS_OF)
+    assert (drafted.outcome, chosen.outcome) == ("needs_clinician_review", NOT_NOW)

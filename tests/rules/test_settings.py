@@ -51,6 +51,8 @@ def test_defaults() -> None:
         "priority_high_caution_bonus": 20,
         "max_age_years": 0,
         "too_few_trials_outcome": "needs_clinician_review",
+        "benzodiazepine_stimulant_category": "info",
+        "psychosis_mania_ketamine_outcome": "needs_clinician_review",
         "settings_version": 0,
     }
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
@@ -247,6 +249,8 @@ CHANGED: dict[str, Any] = {
     "priority_high_caution_bonus": 10,
     "max_age_years": 65,
     "too_few_trials_outcome": "not_a_candidate_now",
+    "benzodiazepine_stimulant_category": "caution",
+    "psychosis_mania_ketamine_outcome": "not_a_candidate_now",
 }
 
 
