@@ -58,7 +58,9 @@ def _excluded(case: Case) -> bool:
 @rule(
     "EXC-PSYCHOSIS-CURRENT",
     Category.EXCLUSION,
-    reason="Current psychotic symptoms: this clinic does not treat during psychosis. Re-screen later.",
+    reason=(
+        "Current psychotic symptoms: this clinic does not treat during psychosis. Re-screen later."
+    ),
     source=(src.SPRAVATO_PI, src.COHEN_2018, src.CLINICS, src.SANACORA),
 )
 def current_psychosis_excluded(case: Case) -> bool:
