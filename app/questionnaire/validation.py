@@ -39,6 +39,10 @@ _ECHO_LIMIT = 40
 # Messages. Params that are strings may be passed through gettext before formatting (they are
 # either N_-marked choice labels or values that no catalogue translates).
 MSG_UNKNOWN_FIELD = N_("Unknown field “%(name)s”.")
+MSG_HIDDEN_FIELD = N_(
+    "“%(name)s” answers a question that the other answers hide: remove it, or change the answer"
+    " that hides it."
+)
 MSG_NOT_OBJECT = N_("The answers document must be a JSON object.")
 MSG_WRONG_TYPE = N_("Expected %(expected)s, got %(got)s.")
 MSG_NOT_A_CHOICE = N_("“%(value)s” is not one of the choices.")
@@ -451,12 +455,14 @@ def _clean_step(
 
 
 def validate_document(
-    doc: Mapping[str, Any], as_of: date
+    doc: Mapping[str, Any], as_of: date, *, refuse_hidden: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a whole answers document (JSON types), step by step in order.
 
     Branching is evaluated on the cleaned values so far; answers to questions that are not
-    shown are dropped; unknown keys are errors. Returns the cleaned document and the errors.
+    shown are dropped, or with ``refuse_hidden`` (the command line and APIs: a pregnancy answer
+    must not vanish without a trace) are errors naming the field; unknown keys are errors.
+    Returns the cleaned document and the errors.
     """
     if not isinstance(doc, Mapping):
         return {}, [FieldError("", MSG_NOT_OBJECT)]
@@ -475,4 +481,21 @@ def validate_document(
         for key in doc
         if key not in FIELD_NAMES
     )
+    if refuse_hidden:
+        errors.extend(_hidden_answers(doc, cleaned, errors))
     return cleaned, errors
+
+
+def _hidden_answers(
+    doc: Mapping[str, Any], cleaned: Mapping[str, Any], errors: list[FieldError]
+) -> list[FieldError]:
+    """Answers (not blanks) to questions the document's own answers do not ask."""
+    failed = {error.field for error in errors}
+    return [
+        FieldError(key, MSG_HIDDEN_FIELD, {"name": key})
+        for key, value in doc.items()
+        if key in FIELD_NAMES
+        and key not in cleaned
+        and key not in failed
+        and value not in (None, "", [])
+    ]
