@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from app.questionnaire.conditions import has_answer, holds
 from app.questionnaire.definition import FIELD_NAMES, STEPS
@@ -377,6 +377,24 @@ def _type_params(kind: str, value: object) -> dict[str, Any]:
 
 
 # The step values _cross_field reads: a step with none of them has no cross-field errors.
+# Optional blocks (clinical-rules.md §2, clarified by issue 15): all items or none. A block left
+# wholly blank is no answer (its total is null); a partly answered one names each missing item.
+OPTIONAL_BLOCKS: Final[tuple[frozenset[str], ...]] = (
+    frozenset(f"gad7_{n}" for n in range(1, 8)),
+    frozenset(f"pcl5_{n}" for n in range(1, 21)),
+)
+_BLOCK_FIELDS: Final = frozenset().union(*OPTIONAL_BLOCKS)
+
+
+def _blank_blocks(raw: Mapping[str, Any]) -> frozenset[str]:
+    """The items of the optional blocks that were left wholly blank."""
+    blank: set[str] = set()
+    for block in OPTIONAL_BLOCKS:
+        if all(raw.get(name) in (None, "") for name in block):
+            blank |= block
+    return frozenset(blank)
+
+
 _CROSS_FIELDS = frozenset({"primary_condition", "bp_systolic", "bp_diastolic"})
 
 
@@ -427,10 +445,13 @@ def _clean_step(
     )
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
+    skipped = frozenset() if own.isdisjoint(_BLOCK_FIELDS) else _blank_blocks(raw)
     for condition, elements in step.runs:
         if condition is not None and not holds(condition, context):
             continue
         for element in elements:
+            if element.name in skipped:
+                continue  # an optional block left wholly blank
             value: Any = raw.get(element.name)
             if isinstance(element, Group):
                 value, element_errors = _clean_group(parser, element, value)

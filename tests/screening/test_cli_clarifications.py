@@ -51,3 +51,24 @@ def test_an_invalid_document_without_a_signal_has_errors_only(runner: FlaskCliRu
     answers = {**EXAMPLES["E1"][0], "phq9_1": "three"}
     errors = json.loads(runner.invoke(args=ARGS, input=json.dumps(answers)).stderr)
     assert [e["field"] for e in errors] == ["phq9_1"]
+
+
+def test_a_blank_optional_block_has_null_totals() -> None:
+    from app.rules import evaluate
+
+    answers = baseline(conditions=["depression", "anxiety"], primary_condition="depression")
+    cleaned, errors = questionnaire.validate_document(answers, AS_OF, refuse_hidden=True)
+    assert errors == []
+    scores = evaluate(cleaned, as_of=AS_OF).to_document()["scores"]
+    assert scores["gad7_total"] is None
+
+
+def test_a_29_february_birthday_is_reached_on_1_march() -> None:
+    from datetime import date
+
+    from app.rules import evaluate
+
+    answers = baseline(date_of_birth="2008-02-29")
+    before = evaluate(answers, as_of=date(2026, 2, 28)).scores.to_document()["age_years"]
+    on = evaluate(answers, as_of=date(2026, 3, 1)).scores.to_document()["age_years"]
+    assert (before, on) == (17, 18)
