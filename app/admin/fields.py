@@ -29,6 +29,7 @@ CHOICE_LABELS: dict[str, Any] = {
     "not_a_candidate_now": _l("Not a candidate now"),
     "info": _l("Information for staff (as drafted)"),
     "caution": _l("A caution: clinician review"),
+    "likely_candidate": _l("Likely candidate (for IV ketamine) when nothing else needs review"),
 }
 AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
 
@@ -158,6 +159,10 @@ SETTINGS: tuple[Setting, ...] = (
           _l("What a submission reporting one of them gets."),
           _l("Clinician review (as drafted) or not a candidate now."),
           "[SPRAVATO-PI] [CLINICS] [SANACORA]", kind="choice"),
+    _rule("bipolar_depression_outcome", "open_questions", _l("Bipolar depression"),
+          _l("Whether bipolar depression or past mania always needs clinician review."),
+          _l("Clinician review (as drafted) or a likely candidate for IV ketamine."),
+          "[BIPOLAR] [ATHF]", kind="choice"),
     Setting("clinic_name", "clinic", _l("Clinic name"), _l("Shown on every page."),
             _l("Text, up to 100 characters."), "", kind="text", high=100),
     Setting("contact_business_days", "clinic", _l("Days to contact a patient"),

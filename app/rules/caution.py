@@ -188,7 +188,11 @@ def current_mania(case: Case) -> bool:
 def bipolar_or_past_mania(case: Case) -> bool:
     get = case.answers.get
     bipolar = "bipolar_depression" in choices(get("conditions"))
-    return (get("mania_ever") == "yes" or bipolar) and get("mania_current") != "yes"
+    return (
+        case.settings.bipolar_depression_outcome == "needs_clinician_review"
+        and (get("mania_ever") == "yes" or bipolar)
+        and get("mania_current") != "yes"
+    )
 
 
 @rule(

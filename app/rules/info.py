@@ -226,6 +226,25 @@ def msm_incomplete(case: Case) -> bool:
     )
 
 
+@rule(
+    "INFO-BIPOLAR-IV-KETAMINE",
+    Category.INFO,
+    reason=(
+        "Bipolar disorder / past mania: this clinic considers IV ketamine as an add-on to a mood"
+        " stabiliser; esketamine is not studied in bipolar depression."
+    ),
+    source=(src.BIPOLAR, src.ATHF),
+)
+def bipolar_for_iv_ketamine(case: Case) -> bool:
+    get = case.answers.get
+    bipolar = "bipolar_depression" in choices(get("conditions"))
+    return (
+        case.settings.bipolar_depression_outcome == "likely_candidate"
+        and (get("mania_ever") == "yes" or bipolar)
+        and get("mania_current") != "yes"
+    )
+
+
 INFO_RULES = (
     takes_benzodiazepine,
     takes_sleep_medication,
@@ -244,4 +263,5 @@ INFO_RULES = (
     pcl5_score,
     schedule_unsure,
     msm_incomplete,
+    bipolar_for_iv_ketamine,
 )

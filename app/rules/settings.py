@@ -96,6 +96,7 @@ CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "too_few_trials_outcome": ("needs_clinician_review", "not_a_candidate_now"),
         "benzodiazepine_stimulant_category": ("info", "caution"),
         "psychosis_mania_ketamine_outcome": ("needs_clinician_review", "not_a_candidate_now"),
+        "bipolar_depression_outcome": ("needs_clinician_review", "likely_candidate"),
     }
 )
 
@@ -149,6 +150,9 @@ class Settings:
     # Current psychosis, current mania, non-medical ketamine use in the past year: clinician
     # review (as drafted) or not a candidate now.
     psychosis_mania_ketamine_outcome: str = "needs_clinician_review"
+    # §10.6: bipolar depression / past mania always needs review (as drafted), or may be a
+    # likely candidate (for IV ketamine) when nothing else needs review.
+    bipolar_depression_outcome: str = "needs_clinician_review"
     settings_version: int = 0
 
     def __post_init__(self) -> None:

@@ -374,9 +374,7 @@ def test_gad7_and_pcl5_follow_the_conditions_of_step_2() -> None:
     assert "gad7_1" not in cleaned
     partial = raw | {"gad7_1": "2", "gad7_2": "1", "pcl5_20": "0"}
     _, errors = _clean("current_symptoms", partial, {"conditions": ["anxiety", "ptsd"]})
-    assert set(errors) == {f"gad7_{n}" for n in range(3, 8)} | {
-        f"pcl5_{n}" for n in range(1, 20)
-    }
+    assert set(errors) == {f"gad7_{n}" for n in range(3, 8)} | {f"pcl5_{n}" for n in range(1, 20)}
     raw |= {f"gad7_{n}": "3" for n in range(1, 8)} | {f"pcl5_{n}": "4" for n in range(1, 21)}
     cleaned, errors = _clean("current_symptoms", raw, {"conditions": ["anxiety", "ptsd"]})
     assert errors == {}

@@ -259,6 +259,10 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
         {"can_attend_induction": "no"},
     ),
     "INFO-MSM-INCOMPLETE": ({"episode_duration": "unsure"}, {"episode_duration": "over_24_months"}),
+    "INFO-BIPOLAR-IV-KETAMINE": (
+        {"conditions": ["bipolar_depression"]},
+        {"conditions": ["bipolar_depression"], "mania_ever": "yes", "mania_current": "yes"},
+    ),
 }
 
 
@@ -270,6 +274,7 @@ SETTINGS_OF: dict[str, Settings] = {
         ("EXC-PSYCHOSIS-CURRENT", "EXC-MANIA-CURRENT", "EXC-KETAMINE-MISUSE"),
         Settings(psychosis_mania_ketamine_outcome="not_a_candidate_now"),
     ),
+    "INFO-BIPOLAR-IV-KETAMINE": Settings(bipolar_depression_outcome="likely_candidate"),
     **dict.fromkeys(
         ("CAU-MED-BENZODIAZEPINE", "CAU-MED-STIMULANT"),
         Settings(benzodiazepine_stimulant_category="caution"),
@@ -314,7 +319,7 @@ def test_rule_reads_nothing_on_an_empty_draft(rule: Any) -> None:
 
 def test_catalogue_shape() -> None:
     ids = rule_ids()
-    assert len(ids) == len(set(ids)) == 75
+    assert len(ids) == len(set(ids)) == 76
     # Catalogue order: categories appear in the §5 order, safety first.
     order = [CATEGORIES.index(r.category) for r in RULES]
     assert order == sorted(order)

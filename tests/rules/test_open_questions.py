@@ -117,3 +117,28 @@ def test_current_psychosis_excludes_when_chosen() -> None:
     drafted = evaluate(answers, DEFAULTS, AS_OF)
     chosen = evaluate(answers, Settings(psychosis_mania_ketamine_outcome=NOT_NOW), AS_OF)
     assert (drafted.outcome, chosen.outcome) == ("needs_clinician_review", NOT_NOW)
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_bipolar_depression_review_or_candidate(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    chosen = evaluate(answers, Settings(bipolar_depression_outcome="likely_candidate"), AS_OF)
+    if "CAU-BIPOLAR-MANIA-HISTORY" in rule_ids:
+        assert "INFO-BIPOLAR-IV-KETAMINE" in chosen.rule_ids
+        assert "CAU-BIPOLAR-MANIA-HISTORY" not in chosen.rule_ids
+    else:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+
+
+def test_bipolar_depression_alone_becomes_a_likely_candidate() -> None:
+    from tests.rules.builders import baseline
+
+    answers = baseline(conditions=["bipolar_depression"])
+    drafted = evaluate(answers, DEFAULTS, AS_OF)
+    chosen = evaluate(answers, Settings(bipolar_depression_outcome="likely_candidate"), AS_OF)
+    assert (drafted.outcome, chosen.outcome) == ("needs_clinician_review", "likely_candidate")
+    current_mania = baseline(
+        conditions=["bipolar_depression"], mania_ever="yes", mania_current="yes"
+    )
+    still = evaluate(current_mania, Settings(bipolar_depression_outcome="likely_candidate"), AS_OF)
+    assert still.outcome == "needs_clinician_review"  # current mania is its own caution

@@ -53,6 +53,7 @@ def test_defaults() -> None:
         "too_few_trials_outcome": "needs_clinician_review",
         "benzodiazepine_stimulant_category": "info",
         "psychosis_mania_ketamine_outcome": "needs_clinician_review",
+        "bipolar_depression_outcome": "needs_clinician_review",
         "settings_version": 0,
     }
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
@@ -251,6 +252,7 @@ CHANGED: dict[str, Any] = {
     "too_few_trials_outcome": "not_a_candidate_now",
     "benzodiazepine_stimulant_category": "caution",
     "psychosis_mania_ketamine_outcome": "not_a_candidate_now",
+    "bipolar_depression_outcome": "likely_candidate",
 }
 
 
