@@ -29,6 +29,7 @@ CHOICE_LABELS: dict[str, Any] = {
     "not_a_candidate_now": _l("Not a candidate now"),
     "info": _l("Information for staff (as drafted)"),
     "caution": _l("A caution: clinician review"),
+    "urgent_safety_review": _l("Urgent safety review (as drafted)"),
     "likely_candidate": _l("Likely candidate (for IV ketamine) when nothing else needs review"),
 }
 AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
@@ -159,6 +160,12 @@ SETTINGS: tuple[Setting, ...] = (
           _l("What a submission reporting one of them gets."),
           _l("Clinician review (as drafted) or not a candidate now."),
           "[SPRAVATO-PI] [CLINICS] [SANACORA]", kind="choice"),
+    _rule("remote_attempt_outcome", "open_questions",
+          _l("Suicide attempt over 3 months ago, no current suicidal thoughts"),
+          _l("Urgent as drafted (ASQ), or a high-priority clinician review (C-SSRS triage). "
+             "Patients see the crisis resources only with an urgent outcome."),
+          _l("Urgent safety review (as drafted) or clinician review."), "[ASQ]",
+          kind="choice"),
     _rule("bipolar_depression_outcome", "open_questions", _l("Bipolar depression"),
           _l("Whether bipolar depression or past mania always needs clinician review."),
           _l("Clinician review (as drafted) or a likely candidate for IV ketamine."),

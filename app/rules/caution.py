@@ -6,6 +6,7 @@ from . import sources as src
 from .answers import choices
 from .data import label
 from .rule import Case, Category, rule
+from .safety import remote_attempt_reviewed
 
 CARDIO_CONDITIONS = (
     "heart_attack",
@@ -322,6 +323,19 @@ def stimulant_caution(case: Case) -> bool:
     return _cautioned(case, "stimulant")
 
 
+@rule(
+    "CAU-REMOTE-ATTEMPT",
+    Category.CAUTION,
+    reason=(
+        "Suicide attempt {asq_attempt_when}, no current suicidal thoughts: this clinic reviews"
+        " it with high priority (past behaviour, not imminent). A clinician asks about safety."
+    ),
+    source=(src.ASQ,),
+)
+def remote_attempt(case: Case) -> bool:
+    return remote_attempt_reviewed(case)
+
+
 CAUTION_RULES = (
     bp_in_crisis_range,
     bp_elevated,
@@ -345,4 +359,5 @@ CAUTION_RULES = (
     cannot_attend_induction,
     benzodiazepine_caution,
     stimulant_caution,
+    remote_attempt,
 )

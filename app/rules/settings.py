@@ -97,6 +97,7 @@ CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "benzodiazepine_stimulant_category": ("info", "caution"),
         "psychosis_mania_ketamine_outcome": ("needs_clinician_review", "not_a_candidate_now"),
         "bipolar_depression_outcome": ("needs_clinician_review", "likely_candidate"),
+        "remote_attempt_outcome": ("urgent_safety_review", "needs_clinician_review"),
     }
 )
 
@@ -153,6 +154,9 @@ class Settings:
     # §10.6: bipolar depression / past mania always needs review (as drafted), or may be a
     # likely candidate (for IV ketamine) when nothing else needs review.
     bipolar_depression_outcome: str = "needs_clinician_review"
+    # §10.1: a suicide attempt over 3 months ago with no current ideation is urgent (as drafted,
+    # per ASQ) or a high-priority review (per C-SSRS triage: past behaviour is non-imminent).
+    remote_attempt_outcome: str = "urgent_safety_review"
     settings_version: int = 0
 
     def __post_init__(self) -> None:

@@ -137,6 +137,14 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
         {"current_medications": ["stimulant"]},
         {"current_medications": ["none"]},
     ),
+    "CAU-REMOTE-ATTEMPT": (
+        {"asq_ever_attempt": "yes", "asq_attempt_when": "3_to_12_months", "asq_thoughts_now": "no"},
+        {
+            "asq_ever_attempt": "yes",
+            "asq_attempt_when": "within_3_months",
+            "asq_thoughts_now": "no",
+        },
+    ),
     "REV-OFF-LABEL-INDICATION": (
         {"conditions": ["ptsd"]},
         {"conditions": ["ptsd", "depression"], "primary_condition": "ptsd"},
@@ -275,6 +283,7 @@ SETTINGS_OF: dict[str, Settings] = {
         Settings(psychosis_mania_ketamine_outcome="not_a_candidate_now"),
     ),
     "INFO-BIPOLAR-IV-KETAMINE": Settings(bipolar_depression_outcome="likely_candidate"),
+    "CAU-REMOTE-ATTEMPT": Settings(remote_attempt_outcome="needs_clinician_review"),
     **dict.fromkeys(
         ("CAU-MED-BENZODIAZEPINE", "CAU-MED-STIMULANT"),
         Settings(benzodiazepine_stimulant_category="caution"),
@@ -319,7 +328,7 @@ def test_rule_reads_nothing_on_an_empty_draft(rule: Any) -> None:
 
 def test_catalogue_shape() -> None:
     ids = rule_ids()
-    assert len(ids) == len(set(ids)) == 76
+    assert len(ids) == len(set(ids)) == 77
     # Catalogue order: categories appear in the §5 order, safety first.
     order = [CATEGORIES.index(r.category) for r in RULES]
     assert order == sorted(order)

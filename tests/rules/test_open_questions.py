@@ -142,3 +142,40 @@ def test_bipolar_depression_alone_becomes_a_likely_candidate() -> None:
     )
     still = evaluate(current_mania, Settings(bipolar_depression_outcome="likely_candidate"), AS_OF)
     assert still.outcome == "needs_clinician_review"  # current mania is its own caution
+
+
+REMOTE = {"asq_ever_attempt": "yes", "asq_attempt_when": "over_12_months", "asq_thoughts_now": "no"}
+
+
+def test_a_remote_attempt_is_urgent_or_a_high_priority_review() -> None:
+    from tests.rules.builders import baseline
+
+    reviewed = Settings(remote_attempt_outcome="needs_clinician_review")
+    drafted = evaluate(baseline(**REMOTE), DEFAULTS, AS_OF)
+    chosen = evaluate(baseline(**REMOTE), reviewed, AS_OF)
+    assert (drafted.outcome, drafted.crisis_resources_shown) == (SAFETY, True)
+    assert chosen.outcome == "needs_clinician_review"
+    assert "CAU-REMOTE-ATTEMPT" in chosen.rule_ids
+    assert "SAFE-ASQ-POSITIVE" not in chosen.rule_ids
+    # High priority: above the same patient reviewed for an ordinary caution, by the bonus.
+    ordinary = evaluate(baseline(transport_home="no"), DEFAULTS, AS_OF)
+    assert ordinary.outcome == "needs_clinician_review"
+    assert chosen.priority == ordinary.priority + DEFAULTS.priority_high_caution_bonus
+    # Recent behaviour or any current ideation stays urgent under either choice.
+    for change in ({"asq_attempt_when": "within_3_months"}, {"phq9_9": 1},
+                   {"asq_wish_dead": "yes"}, {"asq_thoughts_now": "declined"}):  # fmt: skip
+        assert evaluate(baseline(**REMOTE | change), reviewed, AS_OF).outcome == SAFETY
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_a_remote_attempt_choice_on_the_worked_examples(name: str) -> None:
+    answers, outcome, _priority, rule_ids = EXAMPLES[name]
+    chosen = evaluate(answers, Settings(remote_attempt_outcome="needs_clinician_review"), AS_OF)
+    remote = answers.get("asq_ever_attempt") == "yes" and answers.get("asq_attempt_when") in (
+        "3_to_12_months",
+        "over_12_months",
+    )
+    if not remote:
+        assert (chosen.outcome, chosen.rule_ids) == (outcome, rule_ids)
+    elif "CAU-REMOTE-ATTEMPT" in chosen.rule_ids:
+        assert "SAFE-ASQ-POSITIVE" not in chosen.rule_ids

@@ -54,6 +54,7 @@ def test_defaults() -> None:
         "benzodiazepine_stimulant_category": "info",
         "psychosis_mania_ketamine_outcome": "needs_clinician_review",
         "bipolar_depression_outcome": "needs_clinician_review",
+        "remote_attempt_outcome": "urgent_safety_review",
         "settings_version": 0,
     }
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
@@ -253,6 +254,7 @@ CHANGED: dict[str, Any] = {
     "benzodiazepine_stimulant_category": "caution",
     "psychosis_mania_ketamine_outcome": "not_a_candidate_now",
     "bipolar_depression_outcome": "likely_candidate",
+    "remote_attempt_outcome": "needs_clinician_review",
 }
 
 
