@@ -26,7 +26,6 @@ from app.admin.models import SettingsVersion
 from app.clinic import ClinicSettings, from_config
 from app.extensions import db, reading_first
 from app.models import utcnow
-from app.rules.settings import VERSION_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ class StaleVersionError(Exception):
 
 def with_version(settings: ClinicSettings, version: int) -> ClinicSettings:
     """The same settings named by a stored version number (the rules carry it too)."""
-    rule_settings = dataclasses.replace(settings.rules, **{VERSION_FIELD: version})
+    rule_settings = dataclasses.replace(settings.rules, settings_version=version)
     return dataclasses.replace(settings, version=version, rules=rule_settings)
 
 

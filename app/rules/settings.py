@@ -253,9 +253,9 @@ def _validate(s: Settings) -> None:
             s.max_age_years,
             f"0 (no upper limit) or greater than min_age_years ({s.min_age_years})",
         )
-    for name, allowed in CHOICES.items():
-        if getattr(s, name) not in allowed:
-            raise _error(name, getattr(s, name), "one of " + ", ".join(allowed))
+    for choice, values in CHOICES.items():
+        if getattr(s, choice) not in values:
+            raise _error(choice, getattr(s, choice), "one of " + ", ".join(values))
     if not _is_int(s.settings_version) or s.settings_version < 0:
         raise _error(VERSION_FIELD, s.settings_version, "a whole number from 0")
     if not isinstance(s.require_current_episode, bool):
