@@ -81,6 +81,12 @@ class SettingsStore:
             with reading_first(), db.engine.connect() as connection:
                 newest = connection.scalar(select(func.max(SettingsVersion.version)))
                 if newest is None:
+                    if db.session().in_transaction():
+                        # Writing version 1 now could wait for this very transaction's lock
+                        # (SQLite): keep the unstored defaults (version 0, decisions say so)
+                        # until a moment without one, such as the start of the next request.
+                        self._settings = self.base
+                        return
                     newest = self._seed(connection)
                 if newest != self._settings.version:
                     row = connection.execute(

@@ -130,3 +130,19 @@ def test_another_app_sees_a_new_version_after_its_check_interval(
     quick = make_app(SETTINGS_CHECK_SECONDS=0.0)
     with quick.app_context():
         assert clinic.current().rules.pcl5_cutoff == 35  # the same truth, not its own env
+
+
+def test_version_1_is_not_written_inside_a_transaction(app: Flask, db: SQLAlchemy) -> None:
+    # A command half-way through its own transaction must not wait for its own lock (SQLite):
+    # the unstored defaults (version 0) until a moment without one.
+    with app.app_context():
+        db.session.execute(select(func.count()).select_from(SettingsVersion))
+        assert db.session().in_transaction()
+        inside = clinic.current()
+        db.session.commit()
+        after = clinic.current()
+        db.session.rollback()
+        stored = db.session.scalar(select(func.count()).select_from(SettingsVersion))
+    assert inside.version == 0
+    assert inside.rules.ruleset_version == f"c{rules.CATALOGUE_VERSION}.s0"
+    assert (after.version, stored) == (1, 1)
