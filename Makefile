@@ -28,6 +28,7 @@ translations: $(STAMP)
 
 db: setup
 	$(FLASK) db upgrade
+	@$(FLASK) settings show >/dev/null  # stores the clinic settings' version 1 on a new database
 
 demo-account: db
 	@$(FLASK) users demo

@@ -63,6 +63,35 @@ def _development_keys() -> tuple[str, str]:
     return data_keys, index_key
 
 
+# Clinic settings that were environment variables: now only the values of the first stored
+# version (app/admin/store.py), with a notice in the log that they moved.
+MOVED_VARIABLES = (
+    "CLINIC_NAME",
+    "CRISIS_LINE",
+    "CRISIS_CHAT",
+    "EMERGENCY_NUMBER",
+    "CONTACT_BUSINESS_DAYS",
+    "DRAFT_EXPIRY_DAYS",
+    "STAFF_IDLE_MINUTES",
+    "WEIGHT_UNIT",
+    "HEIGHT_UNIT",
+    "ONCALL_EMAILS",
+    "SECONDARY_EMAILS",
+    "ONCALL_WEBHOOK_URL",
+    "ONCALL_WEBHOOK_SECRET",
+    "ESCALATION_MINUTES",
+    "ESCALATION_REPEATS",
+    "ONCALL_HOURS",
+    "CALLBACKS_ENABLED",
+    "URGENT_NEXT_STEP",
+)
+
+
+def moved_variables() -> tuple[str, ...]:
+    """The moved clinic settings still set in the environment (``RULES_*`` included)."""
+    return tuple(sorted(k for k in os.environ if k in MOVED_VARIABLES or k.startswith("RULES_")))
+
+
 def rules_overrides() -> dict[str, str]:
     """Every ``RULES_*`` environment variable, handed to ``rules.Settings.from_config``."""
     return {key: value for key, value in os.environ.items() if key.startswith("RULES_")}
@@ -160,6 +189,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
 
     RULES: ClassVar[dict[str, str]] = rules_overrides()
+    MOVED_SETTINGS_VARIABLES: ClassVar[tuple[str, ...]] = moved_variables()
+    # How often each process asks the database whether a newer settings version was saved.
+    SETTINGS_CHECK_SECONDS = float(_env("SETTINGS_CHECK_SECONDS", "2") or 2)
 
     # FHIR API (app/fhir): the largest QuestionnaireResponse accepted, in bytes.
     FHIR_MAX_BODY_BYTES = _env_int("FHIR_MAX_BODY_BYTES", 128 * 1024)
@@ -181,6 +213,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     JOBS_IMMEDIATE = True  # tasks run in the caller; tests that need a real worker start one
+    SETTINGS_CHECK_SECONDS = 0.0  # each test empties the tables: always read the newest version
     SQLITE_CHECKPOINT_SECONDS = 0.0  # one app per test: no thread each (tests/test_checkpoints.py)
     WTF_CSRF_ENABLED = True
     ARGON2_PROFILE = "CHEAPEST"  # Argon2 at full cost would make every login test slow

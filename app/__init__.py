@@ -29,6 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         templating,
         urls,
     )
+    from app.admin import bp as admin_bp
     from app.alerts import bp as alerts_bp
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
@@ -46,9 +47,9 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     startup.check(app.config)  # one message naming every missing or malformed setting
     crypto.init_app(app)
-    clinic.init_app(app)  # bad rule settings stop start-up
 
-    logging_setup.init_app(app)
+    logging_setup.init_app(app)  # first: every later handler's log lines carry the request id
+    clinic.init_app(app)  # bad clinic or rule settings stop start-up
     sqlite_locking.init_app(app)  # engine options, before the database is bound
     extensions.init_app(app)
     jobs.init_app(app)
@@ -61,7 +62,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added
     metrics.init_app(app)
     blueprints = (public_bp, screening_bp, auth_bp, review_bp, reevaluation_bp, alerts_bp, fhir_bp)
-    for blueprint in (*blueprints, api_tokens_bp, ops_bp):
+    for blueprint in (*blueprints, api_tokens_bp, admin_bp, ops_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     cli.init_app(app)

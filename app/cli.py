@@ -57,6 +57,7 @@ def worker_command(workers: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.admin.cli import settings_group
     from app.auth.cli import users
     from app.fhir.cli import tokens_group
     from app.ops.cli import backup
@@ -64,5 +65,5 @@ def init_app(app: Flask) -> None:
     from app.screening.cli import screening
 
     groups = (users, demo, rules_group, retention, screening, keys, backup, tokens_group)
-    for group in (*groups, worker_command):
+    for group in (*groups, settings_group, worker_command):
         app.cli.add_command(group)

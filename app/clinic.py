@@ -1,9 +1,13 @@
 """The clinic's settings in force: one object that every page, service and worker reads.
 
 ``clinic.current()`` is the one way to read a clinic-facing setting (crisis line, contact days,
-rule thresholds, ...). Today it is built once per app from the config keys of the same names;
-the settings page (issue 15) stores it in the database as versioned data behind the same call.
+rule thresholds, ...). The settings are a versioned document in the database (app/admin/store.py:
+the newest version, cached in each process and re-checked every few seconds), changed on the
+admin settings page. The config keys of the same names are only the defaults of version 1.
 Infrastructure and secrets (database, keys, Redis, public URL) stay in ``app.config``.
+
+A new setting is one field here, with its default (a stored version without it takes the
+default), plus its form field in app/admin/fields.py.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class ClinicSettings:
 
 
 def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
-    """The settings given by the config keys (the only source until settings are stored)."""
+    """The settings given by the config keys: version 1's values, and every default."""
     values = config.config if isinstance(config, Flask) else config
     rule_settings = dict(values["RULES"])  # type: ignore[call-overload]
     rule_settings.update({k: v for k, v in values.items() if k.startswith("RULES_")})
@@ -97,11 +101,25 @@ def _addresses(value: object) -> tuple[str, ...]:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = from_config(app)
+    from app.admin.store import SettingsStore
+
+    app.extensions[EXTENSION_KEY] = SettingsStore(app)  # bad values stop start-up
+    # First thing in each request, before it opens a transaction: a new version (or the very
+    # first, written on an empty table) is read on a connection of its own, never waiting for
+    # the request's own write lock on SQLite.
+    app.before_request(_check_settings)
     app.context_processor(lambda: {"clinic": current()})
 
 
-def current() -> ClinicSettings:
-    """The clinic settings in force for this request, command or job."""
-    settings: ClinicSettings = current_app.extensions[EXTENSION_KEY]
+def _check_settings() -> None:
+    current()
+
+
+def current(*, fresh: bool = False) -> ClinicSettings:
+    """The clinic settings in force for this request, command or job.
+
+    ``fresh`` reads the newest stored version now rather than within the re-check interval
+    (for a stale-decision check, which must compare with the stored newest version).
+    """
+    settings: ClinicSettings = current_app.extensions[EXTENSION_KEY].current(fresh=fresh)
     return settings

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from app.questionnaire.conditions import has_answer, holds
 from app.questionnaire.definition import FIELD_NAMES, STEPS
@@ -40,6 +40,10 @@ _ECHO_LIMIT = 40
 # Messages. Params that are strings may be passed through gettext before formatting (they are
 # either N_-marked choice labels or values that no catalogue translates).
 MSG_UNKNOWN_FIELD = N_("Unknown field “%(name)s”.")
+MSG_HIDDEN_FIELD = N_(
+    "“%(name)s” answers a question that the other answers hide: remove it, or change the answer"
+    " that hides it."
+)
 MSG_NOT_OBJECT = N_("The answers document must be a JSON object.")
 MSG_WRONG_TYPE = N_("Expected %(expected)s, got %(got)s.")
 MSG_NOT_A_CHOICE = N_("“%(value)s” is not one of the choices.")
@@ -421,6 +425,24 @@ def _type_params(kind: str, value: object) -> dict[str, Any]:
 
 
 # The step values _cross_field reads: a step with none of them has no cross-field errors.
+# Optional blocks (clinical-rules.md §2, clarified by issue 15): all items or none. A block left
+# wholly blank is no answer (its total is null); a partly answered one names each missing item.
+OPTIONAL_BLOCKS: Final[tuple[frozenset[str], ...]] = (
+    frozenset(f"gad7_{n}" for n in range(1, 8)),
+    frozenset(f"pcl5_{n}" for n in range(1, 21)),
+)
+_BLOCK_FIELDS: Final = frozenset().union(*OPTIONAL_BLOCKS)
+
+
+def _blank_blocks(raw: Mapping[str, Any]) -> frozenset[str]:
+    """The items of the optional blocks that were left wholly blank."""
+    blank: set[str] = set()
+    for block in OPTIONAL_BLOCKS:
+        if all(raw.get(name) in (None, "") for name in block):
+            blank |= block
+    return frozenset(blank)
+
+
 _CROSS_FIELDS = frozenset({"primary_condition", "bp_systolic", "bp_diastolic"})
 
 
@@ -471,10 +493,13 @@ def _clean_step(
     )
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
+    skipped = frozenset() if own.isdisjoint(_BLOCK_FIELDS) else _blank_blocks(raw)
     for condition, elements in step.runs:
         if condition is not None and not holds(condition, context):
             continue
         for element in elements:
+            if element.name in skipped:
+                continue  # an optional block left wholly blank
             value: Any = raw.get(element.name)
             if isinstance(element, Group):
                 value, element_errors = _clean_group(parser, element, value)
@@ -499,12 +524,14 @@ def _clean_step(
 
 
 def validate_document(
-    doc: Mapping[str, Any], as_of: date
+    doc: Mapping[str, Any], as_of: date, *, refuse_hidden: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a whole answers document (JSON types), step by step in order.
 
     Branching is evaluated on the cleaned values so far; answers to questions that are not
-    shown are dropped; unknown keys are errors. Returns the cleaned document and the errors.
+    shown are dropped, or with ``refuse_hidden`` (the command line and APIs: a pregnancy answer
+    must not vanish without a trace) are errors naming the field; unknown keys are errors.
+    Returns the cleaned document and the errors.
     """
     if not isinstance(doc, Mapping):
         return {}, [FieldError("", MSG_NOT_OBJECT)]
@@ -523,4 +550,21 @@ def validate_document(
         for key in doc
         if key not in FIELD_NAMES
     )
+    if refuse_hidden:
+        errors.extend(_hidden_answers(doc, cleaned, errors))
     return cleaned, errors
+
+
+def _hidden_answers(
+    doc: Mapping[str, Any], cleaned: Mapping[str, Any], errors: list[FieldError]
+) -> list[FieldError]:
+    """Answers (not blanks) to questions the document's own answers do not ask."""
+    failed = {error.field for error in errors}
+    return [
+        FieldError(key, MSG_HIDDEN_FIELD, {"name": key})
+        for key, value in doc.items()
+        if key in FIELD_NAMES
+        and key not in cleaned
+        and key not in failed
+        and value not in (None, "", [])
+    ]

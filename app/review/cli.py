@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app import clinic
 from app.extensions import db
 from app.models import Submission
 from app.reevaluation import plan as plans
@@ -40,6 +41,9 @@ def writing() -> Iterator[None]:
 @click.option("--if-empty", is_flag=True, help="Only when there are no submissions yet.")
 def seed_command(count: int, seed_value: int, if_empty: bool) -> None:
     """Create COUNT synthetic submissions (invented people) across all outcomes and statuses."""
+    # Before any transaction: on a new database this stores settings version 1, so the seeded
+    # decisions name it (not the unstored defaults' version 0).
+    clinic.current(fresh=True)
     if if_empty and db.session.scalar(select(func.count()).select_from(Submission)):
         click.echo("Submissions exist already, so no demo submissions were added.")
         return

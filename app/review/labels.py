@@ -52,6 +52,8 @@ ACTION_LABELS = {
     "reevaluate_apply": _l("Applied a re-evaluation"),
     "view_rules_performance": _l("Viewed how the rules perform"),
     "retention_purge": _l("Purged records past retention"),
+    "settings_saved": _l("Saved clinic settings"),
+    "settings_restored": _l("Restored clinic settings"),
     "login_success": _l("Signed in"),
     "login_failure": _l("Failed sign-in attempt"),
     "logout": _l("Signed out"),

@@ -12,9 +12,10 @@ from .engine import evaluate, evaluate_safety, has_safety_signal, outcome_of
 from .rule import CATEGORIES, Category, Rule
 from .scores import Scores, ScoresView, Trial
 from .settings import DEFAULTS, Settings, SettingsError
-from .version import RULESET_VERSION
+from .version import CATALOGUE_VERSION, RULESET_VERSION, parse_ruleset_version, ruleset_version
 
 __all__ = [
+    "CATALOGUE_VERSION",
     "CATEGORIES",
     "DEFAULTS",
     "OUTCOMES",
@@ -34,5 +35,7 @@ __all__ = [
     "has_safety_signal",
     "outcome_of",
     "parse_as_of",
+    "parse_ruleset_version",
     "rule_ids",
+    "ruleset_version",
 ]

@@ -6,6 +6,7 @@ from . import sources as src
 from .answers import choices
 from .data import label
 from .rule import Case, Category, rule
+from .safety import remote_attempt_reviewed
 
 CARDIO_CONDITIONS = (
     "heart_attack",
@@ -152,7 +153,7 @@ def memory_disorder(case: Case) -> bool:
     source=(src.SPRAVATO_PI, src.COHEN_2018, src.CLINICS, src.SANACORA),
 )
 def current_psychosis(case: Case) -> bool:
-    return case.answers.get("psychosis_current") == "yes"
+    return _reviewed(case) and case.answers.get("psychosis_current") == "yes"
 
 
 @rule(
@@ -173,7 +174,7 @@ def past_psychosis(case: Case) -> bool:
     source=(src.CLINICS, src.BIPOLAR),
 )
 def current_mania(case: Case) -> bool:
-    return case.answers.get("mania_current") == "yes"
+    return _reviewed(case) and case.answers.get("mania_current") == "yes"
 
 
 @rule(
@@ -188,7 +189,11 @@ def current_mania(case: Case) -> bool:
 def bipolar_or_past_mania(case: Case) -> bool:
     get = case.answers.get
     bipolar = "bipolar_depression" in choices(get("conditions"))
-    return (get("mania_ever") == "yes" or bipolar) and get("mania_current") != "yes"
+    return (
+        case.settings.bipolar_depression_outcome == "needs_clinician_review"
+        and (get("mania_ever") == "yes" or bipolar)
+        and get("mania_current") != "yes"
+    )
 
 
 @rule(
@@ -211,7 +216,7 @@ def recent_substance_problem(case: Case) -> bool:
     source=(src.SPRAVATO_PI, src.CLINICS),
 )
 def recent_ketamine_misuse(case: Case) -> bool:
-    return case.answers.get("ketamine_nonmedical_use") == "within_12_months"
+    return _reviewed(case) and case.answers.get("ketamine_nonmedical_use") == "within_12_months"
 
 
 @rule(
@@ -281,6 +286,56 @@ def cannot_attend_induction(case: Case) -> bool:
     return case.answers.get("can_attend_induction") == "no"
 
 
+def _reviewed(case: Case) -> bool:
+    """§10 choice: current psychosis / mania and recent ketamine misuse need review (drafted)."""
+    return case.settings.psychosis_mania_ketamine_outcome == "needs_clinician_review"
+
+
+def _cautioned(case: Case, medicine: str) -> bool:
+    return case.settings.benzodiazepine_stimulant_category == "caution" and (
+        medicine in choices(case.answers.get("current_medications"))
+    )
+
+
+@rule(
+    "CAU-MED-BENZODIAZEPINE",
+    Category.CAUTION,
+    reason=(
+        "Benzodiazepine: more sedation; may blunt ketamine's antidepressant effect (especially"
+        " higher doses). This clinic reviews it before an evaluation."
+    ),
+    source=(src.SPRAVATO_PI, src.INTERACTIONS),
+)
+def benzodiazepine_caution(case: Case) -> bool:
+    return _cautioned(case, "benzodiazepine")
+
+
+@rule(
+    "CAU-MED-STIMULANT",
+    Category.CAUTION,
+    reason=(
+        "Psychostimulant: may increase BP with esketamine. This clinic reviews it before an"
+        " evaluation."
+    ),
+    source=(src.SPRAVATO_PI, src.REMS),
+)
+def stimulant_caution(case: Case) -> bool:
+    return _cautioned(case, "stimulant")
+
+
+@rule(
+    "CAU-REMOTE-ATTEMPT",
+    Category.CAUTION,
+    reason=(
+        "Suicide attempt {asq_attempt_when}, no current suicidal thoughts: this clinic reviews"
+        " it with high priority (past behaviour, not imminent). A clinician asks about safety."
+    ),
+    source=(src.ASQ,),
+)
+def remote_attempt(case: Case) -> bool:
+    return remote_attempt_reviewed(case)
+
+
 CAUTION_RULES = (
     bp_in_crisis_range,
     bp_elevated,
@@ -302,4 +357,7 @@ CAUTION_RULES = (
     prior_ketamine_problem,
     no_transport_home,
     cannot_attend_induction,
+    benzodiazepine_caution,
+    stimulant_caution,
+    remote_attempt,
 )

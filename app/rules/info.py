@@ -19,7 +19,9 @@ from .scores import INADEQUATE
     source=(src.SPRAVATO_PI, src.INTERACTIONS),
 )
 def takes_benzodiazepine(case: Case) -> bool:
-    return "benzodiazepine" in choices(case.answers.get("current_medications"))
+    return case.settings.benzodiazepine_stimulant_category == "info" and (
+        "benzodiazepine" in choices(case.answers.get("current_medications"))
+    )
 
 
 @rule(
@@ -49,7 +51,9 @@ def takes_opioid(case: Case) -> bool:
     source=(src.SPRAVATO_PI, src.REMS),
 )
 def takes_stimulant(case: Case) -> bool:
-    return "stimulant" in choices(case.answers.get("current_medications"))
+    return case.settings.benzodiazepine_stimulant_category == "info" and (
+        "stimulant" in choices(case.answers.get("current_medications"))
+    )
 
 
 @rule(
@@ -222,6 +226,25 @@ def msm_incomplete(case: Case) -> bool:
     )
 
 
+@rule(
+    "INFO-BIPOLAR-IV-KETAMINE",
+    Category.INFO,
+    reason=(
+        "Bipolar disorder / past mania: this clinic considers IV ketamine as an add-on to a mood"
+        " stabiliser; esketamine is not studied in bipolar depression."
+    ),
+    source=(src.BIPOLAR, src.ATHF),
+)
+def bipolar_for_iv_ketamine(case: Case) -> bool:
+    get = case.answers.get
+    bipolar = "bipolar_depression" in choices(get("conditions"))
+    return (
+        case.settings.bipolar_depression_outcome == "likely_candidate"
+        and (get("mania_ever") == "yes" or bipolar)
+        and get("mania_current") != "yes"
+    )
+
+
 INFO_RULES = (
     takes_benzodiazepine,
     takes_sleep_medication,
@@ -240,4 +263,5 @@ INFO_RULES = (
     pcl5_score,
     schedule_unsure,
     msm_incomplete,
+    bipolar_for_iv_ketamine,
 )

@@ -51,7 +51,11 @@ def no_professional_diagnosis(case: Case) -> bool:
 )
 def too_few_adequate_trials(case: Case) -> bool:
     scores = case.scores
-    return scores.depression_pathway and not scores.trd_possible
+    return (
+        case.settings.too_few_trials_outcome == "needs_clinician_review"
+        and scores.depression_pathway
+        and not scores.trd_possible
+    )
 
 
 @rule(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from . import sources as src
 from .answers import whole
 from .data import PHQ9_FREQUENCY
@@ -62,7 +64,32 @@ def asq_positive(case: Case) -> bool:
         get("asq_wish_dead") == "yes"
         or get("asq_better_off_dead") == "yes"
         or get("asq_thoughts_kill_self") == "yes"
-        or get("asq_ever_attempt") == "yes"
+        or (get("asq_ever_attempt") == "yes" and not remote_attempt_reviewed(case))
+    )
+
+
+REMOTE_ATTEMPT: Final = ("3_to_12_months", "over_12_months")
+
+
+def remote_attempt_only(case: Case) -> bool:
+    """A past attempt over 3 months ago is the only positive answer, with no current ideation."""
+    get = case.answers.get
+    item9 = whole(get("phq9_9"))
+    return (
+        get("asq_ever_attempt") == "yes"
+        and get("asq_attempt_when") in REMOTE_ATTEMPT
+        and get("asq_wish_dead") == "no"
+        and get("asq_better_off_dead") == "no"
+        and get("asq_thoughts_kill_self") == "no"
+        and get("asq_thoughts_now") == "no"
+        and item9 == 0
+    )
+
+
+def remote_attempt_reviewed(case: Case) -> bool:
+    """§10.1 choice: such an attempt is a high-priority review rather than urgent."""
+    return case.settings.remote_attempt_outcome == "needs_clinician_review" and (
+        remote_attempt_only(case)
     )
 
 

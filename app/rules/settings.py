@@ -14,6 +14,9 @@ from typing import Any, Final
 from .data import DOSE_TABLE
 
 CONFIG_PREFIX: Final = "RULES_"
+# The number of the stored clinic settings version the values come from (0: not stored). It is
+# not a threshold: no config key, no range, not in non_default(); it names the decisions.
+VERSION_FIELD: Final = "settings_version"
 PHQ9_MAX: Final = 27
 TRIAL_CAP: Final = 6  # §6.3: adequate failed trials count towards priority up to 6
 
@@ -63,6 +66,7 @@ def _default_dose_table() -> Mapping[str, float | None]:
 _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingProxyType(
     {
         "min_age_years": (18, 120, "a whole number from 18 to 120 (may be raised, never lowered)"),
+        "max_age_years": (0, 120, "0 (no upper limit) or a whole number above min_age_years"),
         "min_trial_weeks": (4, 12, "a whole number from 4 to 12"),
         "min_failed_trials": (1, 5, "a whole number from 1 to 5"),
         "min_phq9_for_candidate": (0, 27, "a whole number from 0 to 27"),
@@ -82,6 +86,18 @@ _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingPr
         "priority_item9_weight": (0, 50, "a whole number from 0 to 50"),
         "priority_trial_weight": (0, 10, "a whole number from 0 to 10"),
         "priority_high_caution_bonus": (0, 50, "a whole number from 0 to 50"),
+    }
+)
+
+# Settings that choose between named behaviours (clinical-rules.md §10): allowed values, the
+# default first.
+CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "too_few_trials_outcome": ("needs_clinician_review", "not_a_candidate_now"),
+        "benzodiazepine_stimulant_category": ("info", "caution"),
+        "psychosis_mania_ketamine_outcome": ("needs_clinician_review", "not_a_candidate_now"),
+        "bipolar_depression_outcome": ("needs_clinician_review", "likely_candidate"),
+        "remote_attempt_outcome": ("urgent_safety_review", "needs_clinician_review"),
     }
 )
 
@@ -106,6 +122,7 @@ class Settings:
     """Thresholds and weights of the rule set; the defaults are clinical-rules.md §1."""
 
     min_age_years: int = 18
+    max_age_years: int = 0  # §10.5: no upper age limit unless a clinic sets one
     min_trial_weeks: int = 6
     min_failed_trials: int = 2
     require_current_episode: bool = True
@@ -127,6 +144,20 @@ class Settings:
     priority_item9_weight: int = 30
     priority_trial_weight: int = 3
     priority_high_caution_bonus: int = 20
+    # §10.2: too few adequate trials means review (as drafted) or not a candidate now.
+    too_few_trials_outcome: str = "needs_clinician_review"
+    # §10.4: benzodiazepines and stimulants are information (as drafted) or cautions.
+    benzodiazepine_stimulant_category: str = "info"
+    # Current psychosis, current mania, non-medical ketamine use in the past year: clinician
+    # review (as drafted) or not a candidate now.
+    psychosis_mania_ketamine_outcome: str = "needs_clinician_review"
+    # §10.6: bipolar depression / past mania always needs review (as drafted), or may be a
+    # likely candidate (for IV ketamine) when nothing else needs review.
+    bipolar_depression_outcome: str = "needs_clinician_review"
+    # §10.1: a suicide attempt over 3 months ago with no current ideation is urgent (as drafted,
+    # per ASQ) or a high-priority review (per C-SSRS triage: past behaviour is non-imminent).
+    remote_attempt_outcome: str = "urgent_safety_review"
+    settings_version: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.dose_table, Mapping):
@@ -141,7 +172,7 @@ class Settings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         """Read ``RULES_<SETTING>`` keys (strings from the environment are coerced)."""
-        known = {config_key(f.name): f.name for f in fields(cls)}
+        known = {config_key(f.name): f.name for f in fields(cls) if f.name != VERSION_FIELD}
         unknown = sorted(
             key for key in config if key.startswith(CONFIG_PREFIX) and key not in known
         )
@@ -161,6 +192,8 @@ class Settings:
         defaults = DEFAULTS
         changed: dict[str, Any] = {}
         for f in fields(self):
+            if f.name == VERSION_FIELD:
+                continue
             mine, theirs = getattr(self, f.name), getattr(defaults, f.name)
             if f.name == "dose_table":
                 rows = {
@@ -176,17 +209,26 @@ class Settings:
 
     @cached_property
     def ruleset_version(self) -> str:
-        """RULESET_VERSION for the defaults, else RULESET_VERSION + "+" + a settings hash."""
-        from .version import RULESET_VERSION, settings_suffix
+        """The catalogue's version and the settings version: ``c<catalogue>.s<settings>``.
 
+        Settings that were never stored (version 0) and differ from the defaults add a hash of
+        the differences, so two different unstored settings never share a version.
+        """
+        from .version import ruleset_version, settings_suffix
+
+        version = ruleset_version(self.settings_version)
+        if self.settings_version:
+            return version
         suffix = settings_suffix(self)
-        return RULESET_VERSION if not suffix else f"{RULESET_VERSION}+{suffix}"
+        return version if not suffix else f"{version}+{suffix}"
 
 
 def setting_as_json(settings: Settings) -> str:
     """Serialise settings canonically (sorted keys, dose values as floats) for hashing."""
     values: dict[str, Any] = {}
     for f in fields(settings):
+        if f.name == VERSION_FIELD:
+            continue
         value = getattr(settings, f.name)
         if f.name == "dose_table":
             value = {k: None if v is None else float(v) for k, v in sorted(value.items())}
@@ -205,6 +247,17 @@ def _validate(s: Settings) -> None:
             raise _error(name, value, allowed)
         if (low is not None and value < low) or (high is not None and value > high):
             raise _error(name, value, allowed)
+    if s.max_age_years and s.max_age_years <= s.min_age_years:
+        raise _error(
+            "max_age_years",
+            s.max_age_years,
+            f"0 (no upper limit) or greater than min_age_years ({s.min_age_years})",
+        )
+    for choice, values in CHOICES.items():
+        if getattr(s, choice) not in values:
+            raise _error(choice, getattr(s, choice), "one of " + ", ".join(values))
+    if not _is_int(s.settings_version) or s.settings_version < 0:
+        raise _error(VERSION_FIELD, s.settings_version, "a whole number from 0")
     if not isinstance(s.require_current_episode, bool):
         raise _error("require_current_episode", s.require_current_episode, "true or false")
     if s.bp_crisis_systolic <= s.bp_caution_systolic:
@@ -264,6 +317,8 @@ def _coerce(name: str, value: Any) -> Any:
         return _coerce_bool(name, value)
     if name == "dose_table":
         return _coerce_dose_table(value)
+    if name in CHOICES:
+        return value.strip().lower() if isinstance(value, str) else value
     return _coerce_int(name, value)
 
 

@@ -86,10 +86,9 @@ CITATIONS: Final = MappingProxyType[str, str](
             "Toronto Ketamine Clinic; CRTCE; OKIC (NCT07099235); Mindspace; Ketamine KC;"
             " Parikh SV et al. 2021 primer"
         ),
-        SEED: (
-            "The clinic article the product starts from (18+, driver, tried medications/TMS/CBT)"
-            " - marketing, not evidence"
-        ),
+        # The clinic article the product started from is not evidence: staff see only that the
+        # point is the clinic's own policy (issue 15, part 8).
+        SEED: "Clinic policy",
         NONE: "No external source (administrative check)",
     }
 )

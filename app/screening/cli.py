@@ -25,11 +25,29 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 
 def _decide(document: Any, as_of: dt.date) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    cleaned, errors = questionnaire.validate_document(document, as_of)
+    cleaned, errors = questionnaire.validate_document(document, as_of, refuse_hidden=True)
     if errors:
-        return None, [e.to_dict() for e in errors]
+        return None, [e.to_dict() for e in errors] + _safety(cleaned, as_of)
     decision = rules.evaluate(cleaned, clinic.current().rules, as_of)
     return decision.to_document(), []
+
+
+def _safety(cleaned: dict[str, Any], as_of: dt.date) -> list[dict[str, Any]]:
+    """An invalid document that carries a safety signal still reports it (issue 15): one more
+    entry in the error list, field "", with the safety rules that fired on its valid answers."""
+    urgent = rules.evaluate_safety(cleaned, clinic.current().rules, as_of)
+    if urgent is None:
+        return []
+    fired = urgent.to_document()["rules"]
+    return [
+        {
+            "field": "",
+            "message": "Safety signal: "
+            + ", ".join(rule["id"] for rule in fired)
+            + ". Contact the person today, whatever the errors above.",
+            "safety_rules": fired,
+        }
+    ]
 
 
 @screening.command("evaluate")
@@ -39,7 +57,9 @@ def evaluate_command(source: TextIO, as_of: dt.date) -> None:
     """Print the decision document for an answers document (PATH, or - for standard input).
 
     A file of JSON Lines gives one decision a line. Invalid answers: exit status 2 and a JSON
-    list of {"field", "message"} errors on standard error.
+    list of {"field", "message"} errors on standard error (an answer to a question the other
+    answers hide is an error; a safety signal among the valid answers is one more entry, with
+    its "safety_rules").
     """
     text = source.read()
     documents: list[tuple[int | None, Any]]

@@ -103,6 +103,11 @@ STAFF_PAGES = [
     "staff-reevaluate-errors",
     "staff-reevaluate-apply",
     "staff-rules-performance",
+    "staff-settings",
+    "staff-settings-errors",
+    "staff-settings-review",
+    "staff-settings-history",
+    "staff-settings-version",
     "staff-print",
     "staff-queue-desktop",
     "staff-submission-desktop",
@@ -303,6 +308,19 @@ def _submission_errors(tour: Tour, page: Page, submission_id: int) -> None:
         tour.failures["staff-submission-conflict"] = str(error)
 
 
+def _settings(tour: Tour, page: Page) -> None:
+    """The settings page, its errors, the review of a change, the history and a version."""
+    tour.visit(page, "staff-settings", "/admin/settings")
+    page.get_by_label("Weeks for an adequate medicine trial").fill("3")
+    _submit(page, "Review the change")
+    tour.check(page, "staff-settings-errors")
+    page.get_by_label("Weeks for an adequate medicine trial").fill("8")
+    _submit(page, "Review the change")
+    tour.check(page, "staff-settings-review")
+    tour.visit(page, "staff-settings-history", "/admin/settings/history")
+    tour.visit(page, "staff-settings-version", "/admin/settings/versions/1")
+
+
 @pytest.fixture(scope="module")
 def staff_tour(
     phone_context: Callable[[], BrowserContext],
@@ -375,6 +393,7 @@ def staff_tour(
         page.get_by_label("Check questionnaire responses without storing them").check()
         _submit(page, "Issue the token")
         tour.check(page, "staff-api-tokens-issued")
+        _settings(tour, page)
         _submission_errors(tour, page, likely)
         _reevaluation(tour, page)
         page.set_viewport_size(DESKTOP)  # where staff mostly work

@@ -388,8 +388,13 @@ def test_phq9_scores_from_radio_strings_or_ints() -> None:
 
 def test_gad7_and_pcl5_follow_the_conditions_of_step_2() -> None:
     raw = {f"phq9_{n}": "0" for n in range(1, 10)}
-    _, errors = _clean("current_symptoms", raw, {"conditions": ["anxiety", "ptsd"]})
-    assert len(errors) == 27
+    # Optional blocks (issue 15): wholly blank is no answer; partly answered names the rest.
+    cleaned, errors = _clean("current_symptoms", raw, {"conditions": ["anxiety", "ptsd"]})
+    assert errors == {}
+    assert "gad7_1" not in cleaned
+    partial = raw | {"gad7_1": "2", "gad7_2": "1", "pcl5_20": "0"}
+    _, errors = _clean("current_symptoms", partial, {"conditions": ["anxiety", "ptsd"]})
+    assert set(errors) == {f"gad7_{n}" for n in range(3, 8)} | {f"pcl5_{n}" for n in range(1, 20)}
     raw |= {f"gad7_{n}": "3" for n in range(1, 8)} | {f"pcl5_{n}": "4" for n in range(1, 21)}
     cleaned, errors = _clean("current_symptoms", raw, {"conditions": ["anxiety", "ptsd"]})
     assert errors == {}

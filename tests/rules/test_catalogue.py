@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.rules import CATEGORIES, DEFAULTS, RULES, evaluate, rule_ids
+from app.rules import CATEGORIES, DEFAULTS, RULES, Settings, evaluate, rule_ids
 from app.rules.catalogue import RULES_BY_ID
 from app.rules.rule import Case
 from app.rules.scores import compute
@@ -34,6 +34,20 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
     "SAFE-ASQ-ACUTE": ({"asq_thoughts_now": "yes"}, {"asq_thoughts_now": "no"}),
     "SAFE-ASQ-DECLINED": ({"asq_thoughts_now": "declined"}, {"asq_thoughts_now": "no"}),
     "EXC-AGE-UNDER-18": ({"date_of_birth": "2008-11-26"}, {"date_of_birth": "2008-11-25"}),
+    "EXC-AGE-ABOVE-MAX": ({"date_of_birth": "1960-11-24"}, {"date_of_birth": "1960-11-26"}),
+    "EXC-TRD-NOT-MET": (ONE_FAILED, ONE_FAILED_ONE_POSSIBLE),
+    "EXC-PSYCHOSIS-CURRENT": (
+        {"psychosis_ever": "yes", "psychosis_current": "yes"},
+        {"psychosis_ever": "yes", "psychosis_current": "no"},
+    ),
+    "EXC-MANIA-CURRENT": (
+        {"mania_ever": "yes", "mania_current": "yes"},
+        {"mania_ever": "yes", "mania_current": "no"},
+    ),
+    "EXC-KETAMINE-MISUSE": (
+        {"ketamine_nonmedical_use": "within_12_months"},
+        {"ketamine_nonmedical_use": "over_12_months_ago"},
+    ),
     "CI-ANEURYSM": ({"ci_aneurysm": "yes"}, {"ci_aneurysm": "unsure"}),
     "CI-AVM": ({"ci_avm": "yes"}, {"ci_avm": "unsure"}),
     "CI-ICH": ({"ci_brain_bleed": "yes"}, {"ci_brain_bleed": "unsure"}),
@@ -115,6 +129,22 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
     ),
     "LOG-NO-TRANSPORT": ({"transport_home": "no"}, {"transport_home": "unsure"}),
     "LOG-CANNOT-ATTEND": ({"can_attend_induction": "no"}, {"can_attend_induction": "unsure"}),
+    "CAU-MED-BENZODIAZEPINE": (
+        {"current_medications": ["benzodiazepine"]},
+        {"current_medications": ["antidepressant"]},
+    ),
+    "CAU-MED-STIMULANT": (
+        {"current_medications": ["stimulant"]},
+        {"current_medications": ["none"]},
+    ),
+    "CAU-REMOTE-ATTEMPT": (
+        {"asq_ever_attempt": "yes", "asq_attempt_when": "3_to_12_months", "asq_thoughts_now": "no"},
+        {
+            "asq_ever_attempt": "yes",
+            "asq_attempt_when": "within_3_months",
+            "asq_thoughts_now": "no",
+        },
+    ),
     "REV-OFF-LABEL-INDICATION": (
         {"conditions": ["ptsd"]},
         {"conditions": ["ptsd", "depression"], "primary_condition": "ptsd"},
@@ -237,12 +267,38 @@ CASES: dict[str, tuple[Overrides, Overrides]] = {
         {"can_attend_induction": "no"},
     ),
     "INFO-MSM-INCOMPLETE": ({"episode_duration": "unsure"}, {"episode_duration": "over_24_months"}),
+    "INFO-BIPOLAR-IV-KETAMINE": (
+        {"conditions": ["bipolar_depression"]},
+        {"conditions": ["bipolar_depression"], "mania_ever": "yes", "mania_current": "yes"},
+    ),
+}
+
+
+# Rules that fire only under a clinic's choice of §10 (the defaults are the drafted choices).
+SETTINGS_OF: dict[str, Settings] = {
+    "EXC-AGE-ABOVE-MAX": Settings(max_age_years=65),
+    "EXC-TRD-NOT-MET": Settings(too_few_trials_outcome="not_a_candidate_now"),
+    **dict.fromkeys(
+        ("EXC-PSYCHOSIS-CURRENT", "EXC-MANIA-CURRENT", "EXC-KETAMINE-MISUSE"),
+        Settings(psychosis_mania_ketamine_outcome="not_a_candidate_now"),
+    ),
+    "INFO-BIPOLAR-IV-KETAMINE": Settings(bipolar_depression_outcome="likely_candidate"),
+    "CAU-REMOTE-ATTEMPT": Settings(remote_attempt_outcome="needs_clinician_review"),
+    **dict.fromkeys(
+        ("CAU-MED-BENZODIAZEPINE", "CAU-MED-STIMULANT"),
+        Settings(benzodiazepine_stimulant_category="caution"),
+    ),
 }
 
 
 def _fires(rule_id: str, answers: dict[str, Any]) -> bool:
-    case = Case(answers, compute(answers, DEFAULTS, AS_OF), DEFAULTS)
+    settings = SETTINGS_OF.get(rule_id, DEFAULTS)
+    case = Case(answers, compute(answers, settings, AS_OF), settings)
     return RULES_BY_ID[rule_id](case)
+
+
+def _decides(rule_id: str, answers: dict[str, Any]) -> list[str]:
+    return evaluate(answers, SETTINGS_OF.get(rule_id, DEFAULTS), AS_OF).rule_ids
 
 
 def test_every_rule_has_a_fire_and_a_near_miss_case() -> None:
@@ -253,14 +309,14 @@ def test_every_rule_has_a_fire_and_a_near_miss_case() -> None:
 def test_rule_fires(rule_id: str) -> None:
     answers = baseline(**CASES[rule_id][0])
     assert _fires(rule_id, answers)
-    assert rule_id in evaluate(answers, as_of=AS_OF).rule_ids
+    assert rule_id in _decides(rule_id, answers)
 
 
 @pytest.mark.parametrize("rule_id", list(CASES))
 def test_rule_does_not_fire(rule_id: str) -> None:
     answers = baseline(**CASES[rule_id][1])
     assert not _fires(rule_id, answers)
-    assert rule_id not in evaluate(answers, as_of=AS_OF).rule_ids
+    assert rule_id not in _decides(rule_id, answers)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -272,7 +328,7 @@ def test_rule_reads_nothing_on_an_empty_draft(rule: Any) -> None:
 
 def test_catalogue_shape() -> None:
     ids = rule_ids()
-    assert len(ids) == len(set(ids)) == 68
+    assert len(ids) == len(set(ids)) == 77
     # Catalogue order: categories appear in the §5 order, safety first.
     order = [CATEGORIES.index(r.category) for r in RULES]
     assert order == sorted(order)

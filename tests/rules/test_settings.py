@@ -10,9 +10,17 @@ from typing import Any
 
 import pytest
 
-from app.rules import DEFAULTS, RULES, RULESET_VERSION, Settings, SettingsError, evaluate
+from app.rules import (
+    CATALOGUE_VERSION,
+    DEFAULTS,
+    RULESET_VERSION,
+    Settings,
+    SettingsError,
+    evaluate,
+    parse_ruleset_version,
+)
 from app.rules.data import DOSE_TABLE
-from app.rules.version import compute_version, settings_suffix
+from app.rules.version import settings_suffix
 from tests.rules.builders import AS_OF, baseline
 
 
@@ -41,6 +49,13 @@ def test_defaults() -> None:
         "priority_item9_weight": 30,
         "priority_trial_weight": 3,
         "priority_high_caution_bonus": 20,
+        "max_age_years": 0,
+        "too_few_trials_outcome": "needs_clinician_review",
+        "benzodiazepine_stimulant_category": "info",
+        "psychosis_mania_ketamine_outcome": "needs_clinician_review",
+        "bipolar_depression_outcome": "needs_clinician_review",
+        "remote_attempt_outcome": "urgent_safety_review",
+        "settings_version": 0,
     }
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
     assert DEFAULTS.dose_table["sertraline"] == 50
@@ -234,28 +249,44 @@ CHANGED: dict[str, Any] = {
     "priority_item9_weight": 20,
     "priority_trial_weight": 2,
     "priority_high_caution_bonus": 10,
+    "max_age_years": 65,
+    "too_few_trials_outcome": "not_a_candidate_now",
+    "benzodiazepine_stimulant_category": "caution",
+    "psychosis_mania_ketamine_outcome": "not_a_candidate_now",
+    "bipolar_depression_outcome": "likely_candidate",
+    "remote_attempt_outcome": "needs_clinician_review",
 }
 
 
 def test_every_setting_has_a_changed_value() -> None:
     names = {f.name for f in dataclasses.fields(Settings)}
-    assert names - set(CHANGED) == {"si_item9_threshold"}  # the one that cannot change
+    # the one that cannot change, and the stored version's number (not a threshold)
+    assert names - set(CHANGED) == {"si_item9_threshold", "settings_version"}
 
 
-def test_ruleset_version_is_a_short_hash() -> None:
-    assert len(RULESET_VERSION) == 12
-    int(RULESET_VERSION, 16)
-    assert compute_version(RULES, Settings()) == RULESET_VERSION
+def test_ruleset_version_names_the_catalogue_and_the_settings_version() -> None:
+    assert f"c{CATALOGUE_VERSION}.s0" == RULESET_VERSION
     assert DEFAULTS.ruleset_version == RULESET_VERSION
     assert Settings.from_config({}).ruleset_version == RULESET_VERSION
+    stored = Settings(min_tms_sessions=30, settings_version=7)
+    assert stored.ruleset_version == f"c{CATALOGUE_VERSION}.s7"  # no hash: the number names it
+    assert parse_ruleset_version(stored.ruleset_version) == (CATALOGUE_VERSION, 7)
+    assert parse_ruleset_version("0123456789ab") is None  # the old source-text hashes
+    assert parse_ruleset_version("c2.s0+abcd1234") == (2, 0)
+
+
+def test_the_settings_version_is_not_a_setting() -> None:
+    with pytest.raises(SettingsError, match="unknown rule setting"):
+        Settings.from_config({"RULES_SETTINGS_VERSION": "3"})
+    assert Settings(settings_version=3).non_default() == {}
+    with pytest.raises(SettingsError, match="settings_version"):
+        Settings(settings_version=-1)
 
 
 @pytest.mark.parametrize("name", list(CHANGED))
-def test_version_changes_with_every_default(name: str) -> None:
-    """As if the default in settings.py were edited: the derived version must change."""
+def test_unstored_settings_name_their_differences(name: str) -> None:
     changed = Settings(**{name: CHANGED[name]})
-    assert compute_version(RULES, changed) != RULESET_VERSION  # the new defaults
-    # The same settings used as non-defaults get a suffix naming their hash.
+    # Settings never stored (version 0) get a suffix naming their hash.
     assert changed.ruleset_version.startswith(RULESET_VERSION + "+")
     assert len(changed.ruleset_version) == len(RULESET_VERSION) + 9
     assert changed.ruleset_version == Settings(**{name: CHANGED[name]}).ruleset_version
@@ -269,29 +300,6 @@ def test_settings_suffix_distinguishes_settings() -> None:
     same = Settings(dose_table={k: None if v is None else float(v) for k, v in DOSE_TABLE.items()})
     assert same == DEFAULTS
     assert same.ruleset_version == RULESET_VERSION
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"reason": "Changed wording."},
-        {"source": "Another source"},
-        {"category": "info"},
-        {"id": "CI-RENAMED"},
-        {"applies": lambda case: False},
-    ],
-    ids=["reason", "source", "category", "id", "predicate"],
-)
-def test_version_changes_with_any_rule(change: dict[str, Any]) -> None:
-    rules = list(RULES)
-    index = next(i for i, r in enumerate(rules) if r.id == "CI-AVM")
-    rules[index] = dataclasses.replace(rules[index], **change)
-    assert compute_version(rules, Settings()) != RULESET_VERSION
-
-
-def test_version_changes_with_rule_order_and_count() -> None:
-    assert compute_version(list(reversed(RULES)), Settings()) != RULESET_VERSION
-    assert compute_version(RULES[:-1], Settings()) != RULESET_VERSION
 
 
 def test_decision_carries_the_settings_version() -> None:
