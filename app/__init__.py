@@ -31,6 +31,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     )
     from app.admin import bp as admin_bp
     from app.alerts import bp as alerts_bp
+    from app.alerts import staff as alert_staff
     from app.auth import bp as auth_bp
     from app.fhir import bp as fhir_bp
     from app.fhir.admin import bp as api_tokens_bp
@@ -61,6 +62,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     templating.init_app(app)
     urls.init_app(app)  # the bounded <int:...> converter, before any route is added
     metrics.init_app(app)
+    metrics.register_alert_counts(alert_staff.delivery_counts)
     blueprints = (public_bp, screening_bp, auth_bp, review_bp, reevaluation_bp, alerts_bp, fhir_bp)
     for blueprint in (*blueprints, api_tokens_bp, admin_bp, ops_bp):
         app.register_blueprint(blueprint)

@@ -12,7 +12,9 @@ default), plus its form field in app/admin/fields.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -55,9 +57,9 @@ class ClinicSettings:
         return bool(self.oncall_emails or self.oncall_webhook_url)
 
 
-def from_config(config: dict[str, object] | Flask) -> ClinicSettings:
+def from_config(config: Mapping[str, Any] | Flask) -> ClinicSettings:
     """The settings given by the config keys: version 1's values, and every default."""
-    values = config.config if isinstance(config, Flask) else config
+    values: Mapping[str, Any] = config.config if isinstance(config, Flask) else config
     rule_settings = dict(values["RULES"])  # type: ignore[call-overload]
     rule_settings.update({k: v for k, v in values.items() if k.startswith("RULES_")})
     return ClinicSettings(

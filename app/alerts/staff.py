@@ -155,3 +155,13 @@ def warnings(user: Any) -> list[str]:
     if failed:
         found.append("failed")
     return found
+
+
+def delivery_counts() -> dict[str, int]:
+    """Alert deliveries waiting to be sent and those that failed for good (for /metrics)."""
+    rows = db.session.execute(
+        select(AlertDelivery.status, func.count())
+        .where(AlertDelivery.status.in_(("pending", "failed")))
+        .group_by(AlertDelivery.status)
+    )
+    return {str(status): int(count) for status, count in rows}

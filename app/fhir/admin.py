@@ -48,7 +48,7 @@ class RevokeForm(FlaskForm):
     """CSRF only."""
 
 
-def _page(form: IssueForm, new_token: str | None = None) -> ResponseReturnValue:
+def _page(form: IssueForm, new_token: str | None = None) -> str:
     return render_template(
         "fhir/tokens.html",
         form=form,

@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
@@ -41,7 +41,7 @@ def _refused(status: int, code: str, message: str, **headers: str) -> Response:
 
 
 @lru_cache(maxsize=8)
-def _translations(directory: str) -> Translations:
+def _translations(directory: str) -> NullTranslations:
     return Translations.load(directory, ["es"])
 
 

@@ -75,7 +75,7 @@ class Report:
 
 
 def _decided(month: dt.date | None) -> list[ColumnElement[bool]]:
-    conditions = [Submission.evaluation_decision.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [Submission.evaluation_decision.is_not(None)]
     if month is not None:
         conditions += [
             Submission.submitted_at >= dt.datetime.combine(month, dt.time()),

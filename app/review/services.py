@@ -78,8 +78,6 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
 }
 NEEDS_REASON = frozenset({"declined"})
 """Moves that need a reason, kept as a note on the submission."""
-OPEN_STATUSES = ("new", "in_review", "needs_more_info")
-"""The cases waiting for someone at the clinic: what "Next case" goes to."""
 NEXT_CASE_WINDOW = 200
 ADMIN_REOPEN = ("closed", "in_review")
 """Only an admin may reopen a closed submission (back to in_review)."""

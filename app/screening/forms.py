@@ -486,7 +486,7 @@ class StepForm(Fields):
     def show_errors(self, errors: list[questionnaire.FieldError]) -> None:
         """Put each error beside its field and in the summary at the top."""
         self.problems = []
-        fields = dict(iter_fields(self))
+        fields: dict[str, Any] = dict(iter_fields(self))
         for part in [f for f in fields.values() if isinstance(f, composite.CompositeField)]:
             fields.update(dict.fromkeys(part.ids, part))
         for error in errors:

@@ -52,9 +52,9 @@ def test_metrics_count_requests_submissions_and_alerts(
     assert max(privacy_count) >= 3
     requests = {(item["endpoint"], item["status"]): n for item, n in found["prescreen_requests"]}
     assert requests[("public.privacy", "200")] >= 3
-    # Named, but without a value until the safety alerts feature registers its counts.
-    assert found["prescreen_safety_alerts_pending"] == []
-    assert found["prescreen_safety_alerts_failed"] == []
+    # The alert deliveries (app/alerts): none yet.
+    assert found["prescreen_safety_alerts_pending"] == [({}, 0.0)]
+    assert found["prescreen_safety_alerts_failed"] == [({}, 0.0)]
 
 
 def test_the_alert_counts_come_from_the_registered_function(

@@ -189,7 +189,7 @@ def test_the_printable_page_is_a_hand_off_sheet(
     contact = html[html.index("<h2>Contact</h2>") : html.index("Decision and rules that fired")]
     for shown in ("(555) 010-4242", "alex@example.org", "<dd>Phone</dd>", "<dd>Spanish</dd>"):
         assert shown in contact
-    trials = html[html.index("<caption>Antidepressant trials</caption>") :]
+    trials = html[html.index('<caption id="medication-trials">Antidepressant trials</caption>') :]
     trials = trials[: trials.index("</table>")]
     assert trials.count("<tr>") == 1 + len(baseline()["medication_trials"])
     assert '<th scope="row">sertraline (Zoloft)</th><td>150</td><td>10</td>' in trials
