@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    update,
 )
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -1171,6 +1172,18 @@ def purge(days: int, *, apply: bool, now: dt.datetime | None = None) -> PurgePla
     plan = PurgePlan(cutoff, len(draft_ids), len(submission_ids))
     if not apply:
         return plan
+    from app.alerts.models import Alert
+
+    # An alert outlives its draft or submission (the record that someone was alerted), but
+    # not the phone number a patient gave for a call-back: that goes with them.
+    for chunk in _chunks(submission_ids):
+        db.session.execute(
+            update(Alert).where(Alert.submission_id.in_(chunk)).values(callback_phone=None)
+        )
+    for chunk in _chunks(draft_ids):
+        db.session.execute(
+            update(Alert).where(Alert.draft_id.in_(chunk)).values(callback_phone=None)
+        )
     for chunk in _chunks(submission_ids):
         linked_drafts = list(
             db.session.scalars(

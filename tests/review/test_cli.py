@@ -188,3 +188,33 @@ def test_demo_seed_if_empty_seeds_only_an_empty_database(
     assert "exist already" in second.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 4
+
+
+def test_retention_purge_takes_the_call_back_number_with_the_draft(
+    app: Flask, db: SQLAlchemy, runner: FlaskCliRunner
+) -> None:
+    """An alert outlives its purged draft, but the phone number given for a call-back does not."""
+    from app.alerts import outbox
+    from app.alerts.models import Alert
+
+    old = _draft(app, db, days_idle=400)
+    fresh = _draft(app, db, days_idle=2)
+    with app.app_context():
+        connection = db.session.connection()
+        for draft_id in (old, fresh):
+            outbox.write_alert(
+                connection,
+                kind="callback",
+                severity="acute",
+                reference="",
+                draft_id=draft_id,
+                callback_phone="+15550104242",
+            )
+        db.session.commit()
+    applied = runner.invoke(args=["retention", "purge", "--older-than", "365", "--apply"])
+    assert applied.exit_code == 0, applied.output
+    with app.app_context():
+        phones = {a.id: (a.draft_id, a.callback_phone) for a in db.session.scalars(select(Alert))}
+    assert sorted(phones.values(), key=str) == sorted(
+        [(None, None), (fresh, "+15550104242")], key=str
+    )
