@@ -121,11 +121,18 @@ class SettingsStore:
             connection.rollback()
         else:
             self._warned = True
-            log.warning(
-                "Clinic settings now live in the database as version 1 (the defaults%s). "
-                "Change them on the admin settings page: these variables are no longer read.",
-                f" and {', '.join(self.moved)}" if self.moved else "",
-            )
+            if self.moved:
+                log.warning(
+                    "Clinic settings now live in the database as version 1 (the defaults and "
+                    "%s). Change them on the admin settings page: these variables are no longer "
+                    "read.",
+                    ", ".join(self.moved),
+                )
+            else:
+                log.info(
+                    "Clinic settings stored as version 1 (the defaults); admins change them on "
+                    "the Settings page."
+                )
         return int(connection.scalar(select(func.max(SettingsVersion.version))) or 1)
 
     def _warn_moved(self) -> None:

@@ -32,7 +32,7 @@ def _save(app: Flask, settings: ClinicSettings, based_on: int, reason: str = "te
 def test_the_first_read_stores_version_1_from_the_defaults(
     app: Flask, db: SQLAlchemy, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with app.app_context():
+    with caplog.at_level(logging.INFO), app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SettingsVersion)) == 0
         db.session.rollback()  # end the read above: see what the store wrote
         settings = clinic.current()
