@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app import jobs
 from tests.alerts.conftest import SECRET
 from tests.alerts.receivers import webhook_receiver
-from tests.load.server import BIN, ROOT, migrate, server_env
+from tests.load.server import BIN, ROOT, migrate, server_env, worker
 
 pytestmark = pytest.mark.slow
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -35,15 +35,7 @@ with app.app_context():
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "--app", "run", "worker", "--workers", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            start_new_session=True,
-        )
+    return worker(env, log)
 
 
 def delivery_state(database: str) -> tuple[str, int]:

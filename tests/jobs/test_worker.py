@@ -12,22 +12,14 @@ import pytest
 from huey import Huey
 
 from app import jobs
-from tests.load.server import BIN, ROOT, server_env
+from tests.load.server import BIN, ROOT, server_env, worker
 
 pytestmark = pytest.mark.slow
 
 
 def start_worker(jobs_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
     env = server_env(f"sqlite:///{tmp_path / 'app.db'}", WORKER_QUEUE_URL=jobs_url)
-    with (tmp_path / "worker.log").open("wb") as log:
-        return subprocess.Popen(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "--app", "run", "worker", "--workers", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
+    return worker(env, tmp_path / "worker.log")
 
 
 @pytest.fixture

@@ -259,3 +259,17 @@ class Patient:
         match = re.search(r'class="reference">(PS-[0-9A-Z]{4}-[0-9A-Z]{4})<', confirmation.text)
         assert match, confirmation.text[:500]
         return match.group(1)
+
+
+def worker(env: dict[str, str], log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    """A real `flask worker` process in a session of its own (stop it with os.killpg); its
+    standard error goes to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(  # noqa: S603 - our own venv's flask
+            [str(BIN / "flask"), "--app", "run", "worker", "--workers", str(workers)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+            start_new_session=True,
+        )

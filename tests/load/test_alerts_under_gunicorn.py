@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from app import jobs
 from tests.alerts.conftest import SECRET
 from tests.alerts.receivers import smtp_server, webhook_receiver
-from tests.load.server import BIN, ROOT, Patient, gunicorn, server_env
+from tests.load.server import Patient, gunicorn, server_env, worker
 from tests.load.test_under_gunicorn import E1, count, database  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.db]
@@ -24,18 +23,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ACUTE = {"asq_wish_dead": "yes", "asq_thoughts_now": "yes"}
 PEOPLE = 12  # half of them acute
 SENT = "alert_delivery WHERE status = 'sent'"
-
-
-def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 - our own venv's flask
-            [str(BIN / "flask"), "--app", "run", "worker", "--workers", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            start_new_session=True,
-        )
 
 
 @pytest.mark.parametrize("queue", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
@@ -57,7 +44,7 @@ def test_every_alert_arrives_once_within_a_minute_under_gunicorn(
             ONCALL_WEBHOOK_SECRET=SECRET,
         )
         log = tmp_path / "workers.log"
-        workers = [worker(env, log), worker(env, log)]  # two workers, one queue
+        workers = [worker(env, log, 2), worker(env, log, 2)]  # two workers, one queue
         try:
             with gunicorn(env, workers=2) as server:
                 people = [
