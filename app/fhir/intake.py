@@ -142,7 +142,7 @@ def read(resource: Any) -> Accepted:
             _safety_rules(cleaned, as_of),
         )
     language = resource.get("language")
-    if language not in current_app.config["LANGUAGES"]:
+    if language not in clinic.current().languages:  # the languages the clinic offers
         language = cleaned.get("preferred_language", "en")
     return Accepted(cleaned, str(language)[:5], identifier, as_of)
 

@@ -10,10 +10,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from app.extensions import db as _db
+from app.models import Submission
+from tests.alerts.conftest import set_clinic
 from tests.fhir.conftest import EVALUATE, WRITE, as_response
 from tests.fhir.test_api import URL, _count, _issues, _post
 from tests.questionnaire.conftest import E1
+
+__all__ = ["set_clinic"]  # the alert tests' fixture: a settings version saved for one test
 
 
 def _item(resource: dict[str, Any], link: str) -> dict[str, Any]:
@@ -85,3 +91,18 @@ def test_a_refused_response_without_a_signal_has_errors_only(
     response = _post(client, as_response(answers), make_token(WRITE))
     assert response.status_code == 422
     assert [i["severity"] for i in _issues(response)] == ["error"]
+
+
+def test_the_response_language_counts_only_if_the_clinic_offers_it(
+    app: Flask, client: FlaskClient, make_token: Callable[..., str], set_clinic: Any
+) -> None:
+    token = make_token(WRITE)
+    set_clinic(languages=("en",))  # Spanish withdrawn: the patient's answer (English) is kept
+    first = _post(client, {**as_response(E1, "lang-1"), "language": "es"}, token)
+    assert first.status_code == 201, first.get_data(as_text=True)
+    set_clinic(languages=("en", "es"))
+    second = _post(client, {**as_response(E1, "lang-2"), "language": "es"}, token)
+    assert second.status_code == 201, second.get_data(as_text=True)
+    with app.app_context():
+        stored = _db.session.scalars(select(Submission).order_by(Submission.id)).all()
+        assert [s.language for s in stored] == ["en", "es"]
