@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
@@ -10,8 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import clinic
+from app.admin import preview
 from app.reevaluation import runs
 from tests.admin.test_settings_page import URL, _post, _versions
+from tests.conftest import csrf_token
+from tests.i18n.pages import english_leaks
 from tests.review.conftest import fetch, make_submission
 
 __all__ = ["fetch", "make_submission"]  # the review tests' fixtures, used here too
@@ -81,3 +85,42 @@ def test_a_preview_waits_while_another_dry_run_runs(
     assert "stored decisions would change" not in preview
     with app.app_context():
         assert runs.running("dry_run").id == other  # no second run started
+
+
+def test_a_running_preview_shows_its_progress_without_javascript(
+    app: Flask, client: FlaskClient, login: Callable[..., Any], make_submission: Callable[..., Any]
+) -> None:
+    make_submission()
+    login(client, role="admin")
+    page = client.get(URL).get_data(as_text=True)
+    html = _post(client, page, rules__min_failed_trials="4", step="review").get_data(as_text=True)
+    with app.app_context():
+        current = clinic.current(fresh=True)
+        chosen = dataclasses.replace(
+            current, rules=dataclasses.replace(current.rules, min_failed_trials=4)
+        )
+        goal = preview.target(current, chosen)
+        assert goal is not None
+        assert goal.version.endswith("(proposed)")
+        runs.start("dry_run", goal.version, None, via="test")  # the worker has not run it yet
+    status = _post(client, html, step="preview_status").get_data(as_text=True)
+    assert '<progress id="preview-progress" max="1" value="0">' in status
+    assert 'value="preview_status"' in status  # a button to look again
+    assert "stored decisions would change" not in status
+    assert "Save as version 2" in status
+
+
+def test_the_preview_in_spanish_leaves_no_english(
+    client: FlaskClient, login: Callable[..., Any], make_submission: Callable[..., Any]
+) -> None:
+    make_submission(evaluation_decision="proceed_to_evaluation")
+    login(client, role="admin")
+    page = client.get(URL).get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_token(page), "lang": "es", "next": URL})
+    page = client.get(URL).get_data(as_text=True)
+    html = _post(client, page, rules__min_failed_trials="4", step="review").get_data(as_text=True)
+    assert "Previsualizar el efecto en las decisiones guardadas" in html
+    shown = _post(client, html, step="preview", reason="Más estricto").get_data(as_text=True)
+    assert 'lang="es"' in shown
+    assert "Con la configuración propuesta, cambiarían 1 de 1" in shown
+    assert english_leaks(shown) == []
