@@ -7,18 +7,26 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 
+from app import clinic
+
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the browser's preference."""
-    languages = current_app.config["LANGUAGES"]
+    """The language chosen with the switch, else the browser's preference, among the
+    languages the clinic offers (a stored setting, ``clinic.current().languages``)."""
+    default = str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if not has_request_context():  # command-line tools
-        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+        return default
+    languages = offered()
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
-    return request.accept_languages.best_match(languages) or str(
-        current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    fallback = default if default in languages else languages[0]
+    return request.accept_languages.best_match(languages) or fallback
+
+
+def offered() -> tuple[str, ...]:
+    """The languages the clinic offers now (the settings page chooses them)."""
+    return clinic.current().languages or (str(current_app.config["BABEL_DEFAULT_LOCALE"]),)
 
 
 def translations() -> NullTranslations:
@@ -51,9 +59,9 @@ def language_names(codes: tuple[str, ...]) -> dict[str, str]:
 
 
 def languages() -> dict[str, str]:
-    """The app's languages and their names, for the language switch."""
+    """The languages the clinic offers and their names, for the language switch."""
     names: dict[str, str] = current_app.extensions["languages"]
-    return names
+    return {code: names.get(code) or language_names((code,))[code] for code in offered()}
 
 
 def init_app(app: Flask) -> None:

@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import clinic
-from app.admin import bp, forms, services
+from app.admin import bp, forms, preview, services
 from app.admin.fields import GROUPS, SETTINGS, shown, value_at
 from app.auth.decorators import role_required
 from app.auth.menu import staff_menu
+from app.review.labels import OUTCOME_LABELS, label
 
 
 def _render(form: forms.SettingsForm, current: object, **context: object) -> str:
@@ -24,6 +25,7 @@ def _render(form: forms.SettingsForm, current: object, **context: object) -> str
         current=current,
         shown=shown,
         value_at=value_at,
+        outcome_label=lambda code: label(OUTCOME_LABELS, code),
         **context,
     )
 
@@ -32,7 +34,9 @@ def _render(form: forms.SettingsForm, current: object, **context: object) -> str
 @staff_menu.entry(bp, _l("Settings"), order=50)
 @role_required("admin")
 def settings() -> ResponseReturnValue:
-    """GET: the form. POST 'review': the difference and a reason. POST 'save': a new version."""
+    """GET: the form. POST 'review': the difference and a reason. POST 'save': a new version.
+    POST 'preview' (rule settings changed): a dry run of the proposed settings, nothing saved;
+    'preview_status' shows how far it is."""
     current = clinic.current(fresh=True)
     if request.method == "GET":
         form = forms.SettingsForm(data=services.form_data(current), based_on=current.version)
@@ -57,8 +61,11 @@ def settings() -> ResponseReturnValue:
     if not changes:
         form.reason.errors = [*form.reason.errors, gettext("Nothing has changed.")]
         return _render(form, current)
+    goal = preview.target(current, chosen)
+    if step in ("preview", "preview_status") and goal is not None:
+        return _preview(form, current, changes, goal, start=step == "preview")
     if step != "save":
-        return _render(form, current, changes=changes, confirm=True)
+        return _render(form, current, changes=changes, confirm=True, previewable=goal)
     reason = (form.reason.data or "").strip()
     if not reason:
         form.reason.errors = [gettext("Give a reason: it is kept with the new version.")]
@@ -79,6 +86,25 @@ def settings() -> ResponseReturnValue:
         return _render(form, newest, changes=services.diff(newest, chosen), stale=message)
     flash(gettext("Saved settings version %(version)d.", version=row.version), "success")
     return redirect(url_for(".settings"))
+
+
+def _preview(
+    form: forms.SettingsForm,
+    current: object,
+    changes: list[services.Change],
+    goal: preview.plans.Target,
+    *,
+    start: bool,
+) -> str:
+    """The review step with the preview's dry run (started now, or the latest one)."""
+    run, busy = preview.latest(goal), None
+    if start:
+        run, started = preview.start(goal, current_user)
+        busy = None if started else run
+    return _render(
+        form, current, changes=changes, confirm=True, previewable=goal, busy=busy,
+        **preview.shown(None if busy else run),
+    )  # fmt: skip
 
 
 @bp.get("/settings/history")

@@ -4,6 +4,10 @@ A response is read into an answers document (app/questionnaire/fhir_response.py)
 ``validate_document`` (the web form's validation and rules), decided by the same rules, and
 stored through ``app.submissions`` like the web form's submit. ``Refusal`` carries the
 ``OperationOutcome`` and status of anything that cannot be taken.
+
+As ``flask screening evaluate``: an answer to a question the response's own answers hide is
+refused (not dropped), naming its linkId; and a refused response whose valid answers carry a
+safety signal says so in the OperationOutcome, naming the safety rules that fired.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, crypto, questionnaire
+from app import audit, clinic, crypto, questionnaire, rules
 from app.alerts import outbox
 from app.extensions import db
-from app.fhir.bundle import build_bundle
+from app.fhir.bundle import RULE_SYSTEM, build_bundle
 from app.fhir.models import ApiToken, StoredResponse
 from app.models import Submission, utcnow
 from app.submissions import decide, insert_submission, submission_row
@@ -41,13 +45,40 @@ def outcome(issues: list[tuple[str, str, str]]) -> dict[str, Any]:
     return {"resourceType": "OperationOutcome", "issue": entries}
 
 
-class Refusal(Exception):  # noqa: N818 - a refusal, not an error of ours
-    """A response that cannot be taken: the HTTP status and the OperationOutcome."""
+def safety_issue(fired: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The issue telling of a safety signal in a refused response: the rules that fired (ids
+    coded in the rule system, as the RiskAssessment's), and that the person needs contact."""
+    ids = ", ".join(str(rule["id"]) for rule in fired)
+    message = f"Safety signal: {ids}. Contact the person today, whatever the errors above."
+    return {
+        "severity": "warning",
+        "code": "business-rule",
+        "diagnostics": message,
+        "details": {
+            "coding": [
+                {"system": RULE_SYSTEM, "code": str(rule["id"]), "display": str(rule["reason"])}
+                for rule in fired
+            ],
+            "text": message,
+        },
+    }
 
-    def __init__(self, status: int, issues: list[tuple[str, str, str]]) -> None:
+
+class Refusal(Exception):  # noqa: N818 - a refusal, not an error of ours
+    """A response that cannot be taken: the HTTP status and the OperationOutcome (with the
+    safety rules that fired on its valid answers, if any)."""
+
+    def __init__(
+        self,
+        status: int,
+        issues: list[tuple[str, str, str]],
+        safety: list[Mapping[str, Any]] | None = None,
+    ) -> None:
         super().__init__(status)
         self.status = status
         self.outcome = outcome(issues)
+        if safety:
+            self.outcome["issue"].append(safety_issue(safety))
 
 
 @dataclass(frozen=True)
@@ -103,16 +134,23 @@ def read(resource: Any) -> Accepted:
     if problems:
         raise Refusal(422, [(p.code, p.link_id, p.message) for p in problems])
     as_of = utcnow().date()
-    cleaned, errors = questionnaire.validate_document(answers, as_of)
+    cleaned, errors = questionnaire.validate_document(answers, as_of, refuse_hidden=True)
     if errors:
         raise Refusal(
             422,
             [("invariant", questionnaire.field_link(e.field), e.text) for e in errors],
+            _safety_rules(cleaned, as_of),
         )
     language = resource.get("language")
-    if language not in current_app.config["LANGUAGES"]:
+    if language not in clinic.current().languages:  # the languages the clinic offers
         language = cleaned.get("preferred_language", "en")
     return Accepted(cleaned, str(language)[:5], identifier, as_of)
+
+
+def _safety_rules(cleaned: Mapping[str, Any], as_of: dt.date) -> list[Mapping[str, Any]]:
+    """The safety rules that fire on the valid answers of a refused response."""
+    urgent = rules.evaluate_safety(cleaned, clinic.current().rules, as_of)
+    return [] if urgent is None else list(urgent.to_document()["rules"])
 
 
 def evaluate(accepted: Accepted) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session
+from flask import redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
+from app.i18n import offered
 from app.public import bp
 from app.urls import safe_next
 
@@ -19,8 +20,8 @@ def privacy() -> ResponseReturnValue:
 
 @bp.post("/language")
 def set_language() -> ResponseReturnValue:
-    """Remember the chosen language in the session and go back to the page."""
+    """Remember the chosen language (one the clinic offers) and go back to the page."""
     lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang in offered():
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next"), "/"))

@@ -161,6 +161,7 @@ def _item(
     loinc: str | None = None,
     default: object = None,
     intro: str = "",
+    intro_hint: str = "",
     required_message: str = "",
     unit: str = "",
     noun: str = "",
@@ -183,6 +184,7 @@ def _item(
         loinc=loinc,
         default=default,
         intro=intro,
+        intro_hint=intro_hint,
         required_message=required_message,
         unit=unit,
         noun=noun,
@@ -230,6 +232,7 @@ def _scale(
     shown_if: Condition | None = None,
     loinc: str | None = None,
     intro: str = "",
+    intro_hint: str = "",
 ) -> Item:
     return _int(
         name,
@@ -240,6 +243,7 @@ def _scale(
         shown_if=shown_if,
         loinc=loinc,
         intro=intro,
+        intro_hint=intro_hint,
         required_message=N_("Choose how often you have been bothered by this."),
     )
 
@@ -257,6 +261,14 @@ GAD7_STEM = N_("Over the last 2 weeks, how often have you been bothered by the f
 PCL5_STEM = N_(
     "Below is a list of problems that people sometimes have in response to a very stressful "
     "experience. In the past month, how much were you bothered by:"
+)
+# Optional blocks (clinical-rules.md §2, clarified by issue 15): all items or none.
+GAD7_OPTIONAL = N_(
+    "These 7 anxiety questions are optional: answer all of them, or leave them all blank."
+)
+PCL5_OPTIONAL = N_(
+    "These 20 questions about a stressful experience are optional: answer all of them, or leave "
+    "them all blank."
 )
 
 PHQ9 = (
@@ -795,6 +807,7 @@ CURRENT_SYMPTOMS = Step(
                 PHQ_GAD_SCALE,
                 shown_if=Contains("conditions", "anxiety"),
                 intro=GAD7_STEM if n == 1 else "",
+                intro_hint=GAD7_OPTIONAL if n == 1 else "",
             )
             for n, label in enumerate(GAD7, start=1)
         ),
@@ -805,6 +818,7 @@ CURRENT_SYMPTOMS = Step(
                 PCL5_SCALE,
                 shown_if=Contains("conditions", "ptsd"),
                 intro=PCL5_STEM if n == 1 else "",
+                intro_hint=PCL5_OPTIONAL if n == 1 else "",
             )
             for n, label in enumerate(PCL5, start=1)
         ),

@@ -52,6 +52,7 @@ class Item:
     """One question. ``required`` means required when shown.
 
     ``intro`` is text shown just before the item (an instrument's stem, such as the GAD-7's);
+    ``intro_hint`` a hint shown under it (an optional block says it may be left blank);
     ``required_message`` replaces the generic "answer this" error with a specific one.
     """
 
@@ -71,6 +72,7 @@ class Item:
     loinc: str | None = None
     default: object = None
     intro: str = ""
+    intro_hint: str = ""
     required_message: str = ""
     unit: str = ""  # a key of units.UNIT_WORDS: the words a number may be typed with
     noun: str = ""  # how a message names the answer ("the dose")

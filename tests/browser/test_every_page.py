@@ -106,6 +106,7 @@ STAFF_PAGES = [
     "staff-settings",
     "staff-settings-errors",
     "staff-settings-review",
+    "staff-settings-preview",
     "staff-settings-history",
     "staff-settings-version",
     "staff-print",
@@ -317,6 +318,8 @@ def _settings(tour: Tour, page: Page) -> None:
     page.get_by_label("Weeks for an adequate medicine trial").fill("8")
     _submit(page, "Review the change")
     tour.check(page, "staff-settings-review")
+    _submit(page, "Preview the effect on stored decisions")
+    tour.check(page, "staff-settings-preview")
     tour.visit(page, "staff-settings-history", "/admin/settings/history")
     tour.visit(page, "staff-settings-version", "/admin/settings/versions/1")
 
