@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
 
-from app import create_app, extensions
+from app import clinic, create_app, extensions
+from app.admin.services import store
 from config import TestingConfig
 
 pytest_plugins = ["tests.staff_fixtures"]  # make_staff, login
@@ -97,3 +99,28 @@ def post_form() -> Callable[..., Any]:
         )
 
     return post
+
+
+@pytest.fixture
+def set_clinic(app: Flask, db: SQLAlchemy) -> Iterator[Any]:
+    """Change clinic settings for one test, as an admin does: a new settings version (the
+    ``db`` fixture empties the table after the test, so the next reads the defaults again).
+    ``config_values`` change infrastructure settings (SMTP, retries) for the test."""
+    config = dict(app.config)
+
+    def change(config_values: dict[str, Any] | None = None, **values: Any) -> None:
+        with app.app_context():
+            current = clinic.current(fresh=True)
+            row = store().save(
+                dataclasses.replace(current, **values),
+                based_on=current.version,
+                reason="test",
+                actor_id=None,
+            )
+            db.session.commit()
+            store().saved(row)
+        app.config.update(config_values or {})
+
+    yield change
+    app.config.clear()
+    app.config.update(config)

@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
-from app import clinic
-from app.admin.services import store
 from tests.alerts.receivers import Mailbox, Webhook, smtp_server, webhook_receiver
 
 SECRET = "webhook-test-secret"
-
-
-@pytest.fixture
-def set_clinic(app: Flask, db: SQLAlchemy) -> Iterator[Any]:
-    """Change clinic settings for one test, as an admin does: a new settings version (the
-    ``db`` fixture empties the table after the test, so the next reads the defaults again).
-    ``config_values`` change infrastructure settings (SMTP, retries) for the test."""
-    config = dict(app.config)
-
-    def change(config_values: dict[str, Any] | None = None, **values: Any) -> None:
-        with app.app_context():
-            current = clinic.current(fresh=True)
-            row = store().save(
-                dataclasses.replace(current, **values),
-                based_on=current.version,
-                reason="test",
-                actor_id=None,
-            )
-            db.session.commit()
-            store().saved(row)
-        app.config.update(config_values or {})
-
-    yield change
-    app.config.clear()
-    app.config.update(config)
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from app.models import StaffUser
-from tests.alerts.conftest import set_clinic
 from tests.auth.conftest import FakeClock
 from tests.auth.test_sessions import signed_in
-
-__all__ = ["set_clinic"]  # the alert tests' fixture: a settings version saved for one test
 
 
 def test_a_shorter_stored_idle_timeout_ends_a_session_sooner(

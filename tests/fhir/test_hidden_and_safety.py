@@ -14,12 +14,9 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Submission
-from tests.alerts.conftest import set_clinic
 from tests.fhir.conftest import EVALUATE, WRITE, as_response
 from tests.fhir.test_api import URL, _count, _issues, _post
 from tests.questionnaire.conftest import E1
-
-__all__ = ["set_clinic"]  # the alert tests' fixture: a settings version saved for one test
 
 
 def _item(resource: dict[str, Any], link: str) -> dict[str, Any]:

@@ -6,10 +6,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.alerts.conftest import set_clinic
 from tests.i18n.test_spanish_pages import choose, page
-
-__all__ = ["set_clinic"]  # the alert tests' fixture: a settings version saved for one test
 
 
 def test_a_clinic_offering_only_spanish_shows_no_switch_and_speaks_spanish(

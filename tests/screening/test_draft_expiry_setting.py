@@ -13,11 +13,8 @@ from sqlalchemy import select
 from app import questionnaire
 from app.extensions import db as _db
 from app.models import Draft, utcnow
-from tests.alerts.conftest import set_clinic
 from tests.screening.test_questionnaire_flow import e1
 from tests.screening.walk import post_step, step_form
-
-__all__ = ["set_clinic"]  # the alert tests' fixture: a settings version saved for one test
 
 
 def _cookie_days(response: Any) -> float:
