@@ -175,16 +175,20 @@ class BulkForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(_l("Select at least one case."))],
     )
-    status = SelectField(_l("Move the selected cases to"), choices=[], default="")
+    # Ids of their own: the filter form on the same page has a "status" field too.
+    status = SelectField(_l("Move the selected cases to"), choices=[], default="", id="bulk-status")
     reason = TextAreaField(
         _l("Reason"),
+        id="bulk-reason",
         description=_l("Needed when declining; kept as a note on each case."),
         validators=[
             _reason_for("status"),
             Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
         ],
     )
-    assignee = SelectField(_l("Assign the selected cases to"), choices=[], default="keep")
+    assignee = SelectField(
+        _l("Assign the selected cases to"), choices=[], default="keep", id="bulk-assignee"
+    )
 
     def set_choices(self, staff: list[tuple[int, str]]) -> None:
         self.status.choices = _choices(

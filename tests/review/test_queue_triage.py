@@ -10,9 +10,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import flask_migrate
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import update
 
 from app import clinic
 from app.admin.services import store
@@ -22,6 +24,7 @@ from tests.review import test_queue
 from tests.review.test_queue import NO_RIDE, PREGNANT, listed, queue, row_of
 from tests.rules.builders import baseline
 
+NEW_FIELDS = ("age_years", "preferred_language", "preferred_contact", "top_reason")
 mixed = test_queue.mixed  # the queue tests' submissions, one per outcome
 
 
@@ -132,3 +135,22 @@ def test_waiting_days_is_a_setting_with_default_five(app: Flask) -> None:
     from app.admin.fields import SETTINGS
 
     assert "waiting_days" in {setting.name for setting in SETTINGS}
+
+
+def test_the_upgrade_fills_the_new_summary_fields_of_stored_rows(
+    app: Flask, db: SQLAlchemy, make_submission: Callable[..., Submission]
+) -> None:
+    """Rows stored with the older summary get age, language, contact and top reason."""
+    made = make_submission(baseline(**PREGNANT, preferred_language="es"))
+    older = {k: v for k, v in made.summary.items() if k not in NEW_FIELDS}
+    with app.app_context():
+        db.session.execute(update(Submission).values(summary=older))
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.downgrade(revision="c5e1a7d93b20")
+        flask_migrate.upgrade()
+        stored = db.session.get(Submission, made.id)
+        assert stored is not None
+        assert stored.summary == made.summary
+        assert stored.summary["preferred_language"] == "es"
+        assert stored.summary["top_reason"] == deciding_reason(made, {"exclusion"})
