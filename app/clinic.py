@@ -50,6 +50,8 @@ class ClinicSettings:
     oncall_hours: str = ""
     callbacks_enabled: bool = False
     urgent_next_step: str = ""
+    # The queue's "Waiting over N days" view (app/review).
+    waiting_days: int = 5
 
     @property
     def oncall_configured(self) -> bool:
@@ -84,6 +86,7 @@ def from_config(config: Mapping[str, Any] | Flask) -> ClinicSettings:
         oncall_hours=str(values.get("ONCALL_HOURS") or ""),
         callbacks_enabled=bool(values.get("CALLBACKS_ENABLED")),
         urgent_next_step=str(values.get("URGENT_NEXT_STEP") or ""),
+        waiting_days=int(values.get("WAITING_DAYS") or 5),  # type: ignore[call-overload]
     )
 
 

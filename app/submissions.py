@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Select, event, insert, or_, se
 from app import clinic, crypto, rules
 from app.extensions import db
 from app.models import Draft, Submission, SubmissionSearchTerm, utcnow
+from app.rules.decision import top_reason
 
 # Crockford base32 without I, L, O, U: easy to read aloud, no look-alike characters.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -170,7 +171,14 @@ def search_condition(query: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-SUMMARY_ANSWERS = ("first_name", "last_name", "email", "phone")
+SUMMARY_ANSWERS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "preferred_language",
+    "preferred_contact",
+)
 
 
 def summary_of(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,6 +189,8 @@ def summary_of(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> dict[
         "phq9_total": scores.get("phq9_total"),
         "adequate_failed_trials": scores.get("adequate_failed_trials"),
         "rules": [str(rule.get("id", "")) for rule in decision.get("rules", ())],
+        "age_years": scores.get("age_years"),
+        "top_reason": top_reason(str(decision.get("outcome", "")), decision.get("rules", ())),
     }
 
 

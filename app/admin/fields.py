@@ -193,6 +193,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("staff_idle_minutes", "clinic", _l("Minutes before an idle staff session ends"),
             _l("A staff member idle this long must sign in again (warned two minutes before)."),
             _range(5, 60), "", low=5, high=60),
+    Setting("waiting_days", "clinic", _l("Days before a case counts as waiting long"),
+            _l("The queue's “Waiting over N days” view shows open cases submitted this many "
+               "days ago or earlier."),
+            _range(1, 90), "", low=1, high=90),
     Setting("weight_unit", "clinic", _l("Weight unit offered first"),
             _l("Patients may type either unit; answers keep kilograms."),
             _l("Pounds or kilograms."), "", kind="choice"),

@@ -16,6 +16,7 @@ from wtforms import (
     SearchField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -76,6 +77,11 @@ class QueueFilterForm(GetForm):
     submitted_to = DateField(_l("Submitted to"), validators=[Optional()])
     mine = BooleanField(_l("Assigned to me"))
     urgent = BooleanField(_l("Urgent only"))
+    sort = SelectField(
+        _l("Order"),
+        choices=_choices({"": _l("Most urgent first"), "waiting": _l("Longest waiting first")}),
+        default="",
+    )
 
 
 class VersionedForm(FlaskForm):
@@ -158,6 +164,47 @@ class EvaluationForm(VersionedForm):
         self.then_status.choices = _choices(
             {"": _l("Leave the status as it is"), **{s: STATUS_LABELS[s] for s in allowed}}
         )
+
+
+class BulkForm(FlaskForm):
+    """Several queue rows at once: each selected row sends ``id:version``."""
+
+    selected = SelectMultipleField(
+        _l("Select"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Select at least one case."))],
+    )
+    # Ids of their own: the filter form on the same page has a "status" field too.
+    status = SelectField(_l("Move the selected cases to"), choices=[], default="", id="bulk-status")
+    reason = TextAreaField(
+        _l("Reason"),
+        id="bulk-reason",
+        description=_l("Needed when declining; kept as a note on each case."),
+        validators=[
+            _reason_for("status"),
+            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.")),
+        ],
+    )
+    assignee = SelectField(
+        _l("Assign the selected cases to"), choices=[], default="keep", id="bulk-assignee"
+    )
+
+    def set_choices(self, staff: list[tuple[int, str]]) -> None:
+        self.status.choices = _choices(
+            {"": _l("Leave the status as it is"), **{s: STATUS_LABELS[s] for s in STATUSES}}
+        )
+        self.assignee.choices = _choices(
+            {
+                "keep": _l("Leave the assignment as it is"),
+                "": _l("Nobody (unassigned)"),
+                **{str(i): email for i, email in staff},
+            }
+        )
+
+    def validate_assignee(self, field: Any) -> None:
+        if field.data == "keep" and not self.status.data:
+            raise ValidationError(str(_l("Choose a status or an assignment to apply.")))
 
 
 class AuditFilterForm(GetForm):

@@ -21,6 +21,17 @@ OUTCOME_LABELS = {
     "likely_candidate": _l("Likely candidate"),
 }
 
+LANGUAGE_LABELS = {
+    "en": _l("English"),
+    "es": _l("Spanish"),
+}
+
+CONTACT_LABELS = {
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "either": _l("Email or phone"),
+}
+
 EVALUATION_LABELS = {
     "proceed_to_evaluation": _l("Proceed to evaluation"),
     "needs_more_info": _l("Needs more information first"),

@@ -85,6 +85,9 @@ ADMIN_REOPEN = ("closed", "in_review")
 
 EVALUATION_DECISIONS = tuple(EVALUATION_LABELS)
 QUEUE_ORDER = (Submission.priority.desc(), Submission.submitted_at.asc(), Submission.id.asc())
+WAITING_ORDER = (Submission.submitted_at.asc(), Submission.id.asc())
+"""``sort=waiting``: the oldest submitted first."""
+SORT_WAITING = "waiting"
 URGENT_PRIORITY = 1000
 """Urgent submissions score 1000 and more by construction (clinical-rules.md §6.3)."""
 OPEN_STATUSES = ("new", "in_review", "evaluation_scheduled", "needs_more_info")
@@ -369,6 +372,7 @@ class QueueFilters:
     urgent: bool = False
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
+    sort: str = ""
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -380,6 +384,7 @@ class QueueFilters:
             urgent=bool(data.get("urgent")),
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
+            sort=data.get("sort") or "",
         )
 
     def args(self, **changes: Any) -> dict[str, str]:
@@ -392,6 +397,7 @@ class QueueFilters:
             "urgent": "y" if self.urgent else "",
             "submitted_from": self.submitted_from.isoformat() if self.submitted_from else "",
             "submitted_to": self.submitted_to.isoformat() if self.submitted_to else "",
+            "sort": self.sort,
         }
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value}
@@ -523,7 +529,8 @@ def in_queue_order(
         if filters.q and matches is not None and matches >= WALK_FROM_MATCHES:
             searched_id = _SQLITE_UNINDEXED_ID
     conditions = queue_conditions(filters, user_id, submitted=submitted, searched_id=searched_id)
-    return statement.where(*conditions).order_by(*QUEUE_ORDER)
+    order = WAITING_ORDER if filters.sort == SORT_WAITING else QUEUE_ORDER
+    return statement.where(*conditions).order_by(*order)
 
 
 @dataclass(frozen=True)
@@ -565,6 +572,11 @@ class QueueRow:
     is_urgent: bool
     status: str
     assignee: str | None
+    version: int = 0
+    age: int | None = None
+    language: str | None = None
+    contact: str | None = None
+    top_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -698,16 +710,22 @@ def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: in
 
 
 def _queue_row(s: Submission) -> QueueRow:
+    summary = s.summary or {}
     return QueueRow(
         id=s.id,
         reference=s.reference,
-        name=patient_name(s.summary),
+        name=patient_name(summary),
         submitted_at=s.submitted_at,
         outcome=s.outcome,
         priority=s.priority,
         is_urgent=s.is_urgent,
         status=s.status,
         assignee=s.assigned_to.email if s.assigned_to else None,
+        version=s.version,
+        age=summary.get("age_years"),
+        language=summary.get("preferred_language"),
+        contact=summary.get("preferred_contact"),
+        top_reason=summary.get("top_reason"),
     )
 
 

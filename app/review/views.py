@@ -25,16 +25,19 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app import clinic
 from app.alerts import figures
 from app.auth import role_required, staff_required
 from app.auth.menu import staff_menu
 from app.extensions import db
 from app.models import STATUSES, StaffUser, utcnow
-from app.review import bp, charts, export, forms, printable, services, urgent
+from app.review import bp, charts, export, forms, printable, services, triage, urgent
 from app.review.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
+    CONTACT_LABELS,
     EVALUATION_LABELS,
+    LANGUAGE_LABELS,
     OUTCOME_LABELS,
     STATUS_LABELS,
     label,
@@ -75,6 +78,8 @@ def template_helpers() -> dict[str, Any]:
         "category_label": labeller(CATEGORY_LABELS),
         "evaluation_label": labeller(EVALUATION_LABELS),
         "action_label": labeller(ACTION_LABELS),
+        "language_label": labeller(LANGUAGE_LABELS),
+        "contact_label": labeller(CONTACT_LABELS),
         "when": when,
         "statuses": STATUSES,
     }
@@ -88,8 +93,10 @@ def _page_number() -> int:
     return request.args.get("page", 1, type=int) or 1
 
 
-def _queue_filters() -> tuple[forms.QueueFilterForm, services.QueueFilters]:
-    form = forms.QueueFilterForm(formdata=request.args)
+def _queue_filters(
+    args: MultiDict[str, str] | None = None,
+) -> tuple[forms.QueueFilterForm, services.QueueFilters]:
+    form = forms.QueueFilterForm(formdata=request.args if args is None else args)
     if not form.validate():
         # Ignore only the values that failed (a malformed date, say); keep the rest.
         for name in form.errors:
@@ -102,18 +109,43 @@ def _queue_filters() -> tuple[forms.QueueFilterForm, services.QueueFilters]:
 @staff_required
 def queue() -> ResponseReturnValue:
     """The queue: urgent first, then priority, then oldest; filters, search and counts."""
-    form, filters = _queue_filters()
+    return render_queue(request.query_string.decode())
+
+
+def render_queue(
+    view: str, bulk_form: forms.BulkForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The queue page of the view ``view`` (its query string), with the bulk form."""
+    args = MultiDict(parse_qsl(view))
+    form, filters = _queue_filters(args)
     page = services.queue_page(
-        filters, _me(), _page_number(), current_app.config["QUEUE_PAGE_SIZE"]
+        filters, _me(), args.get("page", 1, type=int) or 1, current_app.config["QUEUE_PAGE_SIZE"]
     )
-    return render_template(
-        "review/queue.html",
-        form=form,
-        filters=filters,
-        page=page,
-        filter_fields=filter_fields(form),
-        alert_states=urgent.alert_states(row.id for row in page.rows if row.is_urgent),
-        open_total=sum(page.counts.get(status, 0) for status in services.OPEN_STATUSES),
+    if bulk_form is None:
+        bulk_form = forms.BulkForm(formdata=None)
+    bulk_form.set_choices(services.assignable_staff())
+    today = utcnow().date()
+    return (
+        render_template(
+            "review/queue.html",
+            form=form,
+            filters=filters,
+            page=page,
+            view=view,
+            bulk_form=bulk_form,
+            bulk_errors=[
+                ("select-first" if name == "selected" else bulk_form[name].id, error)
+                for name, errors in bulk_form.errors.items()
+                for error in errors
+            ],
+            today=today,
+            saved_views=triage.saved_views(today, clinic.current().waiting_days),
+            waiting_words=triage.waiting_words,
+            filter_fields=filter_fields(form),
+            alert_states=urgent.alert_states(row.id for row in page.rows if row.is_urgent),
+            open_total=sum(page.counts.get(status, 0) for status in services.OPEN_STATUSES),
+        ),
+        status,
     )
 
 

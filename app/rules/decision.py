@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -31,6 +31,25 @@ HIGH_CAUTION: Final = frozenset(
 REVIEW_CATEGORIES: Final = frozenset(
     {Category.CAUTION.value, Category.REVIEW.value, Category.MISSING_INFO.value}
 )
+
+
+DECIDING_CATEGORIES: Final[Mapping[str, frozenset[str]]] = {
+    URGENT: frozenset({_SAFETY}),
+    NOT_NOW: frozenset({_EXCLUSION}),
+    REVIEW: REVIEW_CATEGORIES,
+    LIKELY: frozenset({Category.INCLUSION_EVIDENCE.value}),
+}
+"""The rule categories that decide each outcome (§6.1, as ``decide`` below reads them)."""
+
+
+def top_reason(outcome: str, fired: Iterable[Mapping[str, Any]]) -> str | None:
+    """The reason of the first fired rule (decision document order) of a category that
+    decided ``outcome``; None when no such rule fired."""
+    deciding = DECIDING_CATEGORIES.get(outcome, frozenset())
+    for rule in fired:
+        if rule.get("category") in deciding and rule.get("reason"):
+            return str(rule["reason"])
+    return None
 
 
 class _Fired(Protocol):

@@ -88,6 +88,8 @@ STAFF_PAGES = [
     "staff-two-factor-errors",
     "staff-queue",
     "staff-queue-filtered",
+    "staff-queue-selected",
+    "staff-queue-bulk-errors",
     "staff-submission",
     "staff-submission-urgent",
     "staff-submission-errors",
@@ -309,6 +311,23 @@ def _submission_errors(tour: Tour, page: Page, submission_id: int) -> None:
         tour.failures["staff-submission-conflict"] = str(error)
 
 
+def _queue_selection(tour: Tour, page: Page) -> None:
+    """The queue with rows ticked for a bulk change, and the bulk form's errors."""
+    names = ("staff-queue-selected", "staff-queue-bulk-errors")
+    try:
+        open_page(page, "/review/")
+        boxes = page.locator("table.queue input[name=selected]")
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        tour.check(page, names[0], arrived=False)
+        page.get_by_label("Move the selected cases to").select_option("declined")
+        _submit(page, "Apply to the selected cases")
+        tour.check(page, names[1])
+    except AssertionError as error:
+        for name in names:
+            tour.failures[name] = str(error)
+
+
 def _settings(tour: Tour, page: Page) -> None:
     """The settings page, its errors, the review of a change, the history and a version."""
     tour.visit(page, "staff-settings", "/admin/settings")
@@ -389,6 +408,7 @@ def staff_tour(
             ("staff-print", f"/review/submissions/{likely}/print"),
         ]:
             tour.visit(page, name, path)
+        _queue_selection(tour, page)
         tour.visit(page, "staff-api-tokens", "/admin/api-tokens/")
         _submit(page, "Issue the token")
         tour.check(page, "staff-api-tokens-errors")

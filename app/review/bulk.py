@@ -1,0 +1,88 @@
+"""Bulk actions on the queue: assign or move several cases in one POST.
+
+Each selected case goes through the single-change services (``services.assign`` and
+``services.change_status``) with the version its row showed, so it is checked, audited and
+committed exactly as a change made on its own page; a conflict or a refused move is reported by
+reference and the other cases are still changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext
+
+from app.extensions import db
+from app.models import StaffUser, Submission
+from app.review import services
+
+KEEP = "keep"
+"""``assignee`` when the assignment is left as it is."""
+SELECTED_RE = re.compile(r"^(\d{1,9}):(\d{1,9})$")
+
+
+def parse_selected(values: Iterable[str]) -> list[tuple[int, int]]:
+    """The (id, version) of each selected row (``"id:version"``); malformed ones dropped."""
+    pairs = []
+    for value in values:
+        match = SELECTED_RE.match(value or "")
+        if match:
+            pairs.append((int(match[1]), int(match[2])))
+    return list(dict.fromkeys(pairs))
+
+
+@dataclass
+class BulkResult:
+    changed: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (reference, message)
+
+
+def apply(
+    selected: Iterable[tuple[int, int]],
+    actor: StaffUser,
+    *,
+    status: str | None = None,
+    reason: str | None = None,
+    assignee: int | str | None = KEEP,
+) -> BulkResult:
+    """Assign and/or move each selected case, one case (and one commit) at a time."""
+    result = BulkResult()
+    for submission_id, version in selected:
+        submission = db.session.get(Submission, submission_id)
+        if submission is None:
+            result.problems.append((f"#{submission_id}", gettext("This case no longer exists.")))
+            continue
+        reference = submission.reference
+        try:
+            changed = _apply_one(submission, version, actor, status, reason, assignee)
+        except services.ReviewError as error:
+            db.session.rollback()
+            result.problems.append((reference, str(error)))
+            continue
+        if changed:
+            result.changed.append(reference)
+    return result
+
+
+def _apply_one(
+    submission: Submission,
+    version: int,
+    actor: StaffUser,
+    status: str | None,
+    reason: str | None,
+    assignee: int | str | None,
+) -> bool:
+    changed = False
+    if assignee != KEEP:
+        assert not isinstance(assignee, str)  # noqa: S101 - KEEP is the only string
+        changed = services.assign(submission, assignee, version, actor)
+        if changed:
+            version = submission.version  # this request's own change is not a conflict
+    if status and status != submission.status:
+        services.change_status(submission, status, version, actor, reason)
+        changed = True
+    elif status:
+        services.check_version(submission, version)
+    return changed

@@ -1,0 +1,41 @@
+"""What the queue's rows and saved views show to help coordinators triage at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext, ngettext
+
+from app.review.services import SORT_WAITING
+
+
+@dataclass(frozen=True)
+class SavedView:
+    label: str
+    args: dict[str, str]
+
+
+def saved_views(today: dt.date, waiting_days: int) -> list[SavedView]:
+    """The queue's saved views: each a plain set of filter values for a GET link."""
+    waited_since = today - dt.timedelta(days=waiting_days)
+    return [
+        SavedView(gettext("My open cases"), {"mine": "y"}),
+        SavedView(gettext("Urgent"), {"urgent": "y"}),
+        SavedView(
+            ngettext("Waiting over %(num)d day", "Waiting over %(num)d days", waiting_days),
+            {"submitted_to": waited_since.isoformat(), "sort": SORT_WAITING},
+        ),
+    ]
+
+
+def days_waiting(submitted_at: dt.datetime, today: dt.date) -> int:
+    """Whole calendar days since the submission (UTC, as the date filters count them)."""
+    return max(0, (today - submitted_at.date()).days)
+
+
+def waiting_words(submitted_at: dt.datetime, today: dt.date) -> str:
+    days = days_waiting(submitted_at, today)
+    if days == 0:
+        return gettext("today")
+    return ngettext("%(num)d day", "%(num)d days", days)
