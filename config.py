@@ -85,6 +85,7 @@ MOVED_VARIABLES = (
     "CALLBACKS_ENABLED",
     "URGENT_NEXT_STEP",
     "WAITING_DAYS",
+    "RETENTION_DAYS",
 )
 
 
@@ -174,6 +175,7 @@ class Config:
     TWO_FACTOR_ISSUER = _env("TWO_FACTOR_ISSUER", "Prescreen")
     STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 15)
     WAITING_DAYS = _env_int("WAITING_DAYS", 5)  # the queue's "Waiting over N days" view
+    RETENTION_DAYS = _env_int("RETENTION_DAYS", 0)  # flask retention purge's default age
     STAFF_SESSION_HOURS = _env_int("STAFF_SESSION_HOURS", 12)
     QUEUE_PAGE_SIZE = _env_int("QUEUE_PAGE_SIZE", 25)
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # a name in argon2.profiles

@@ -52,6 +52,9 @@ class ClinicSettings:
     urgent_next_step: str = ""
     # The queue's "Waiting over N days" view (app/review).
     waiting_days: int = 5
+    # Days without activity after which `flask retention purge` deletes unsubmitted drafts and
+    # closed submissions when no --older-than is given; 0: only when an operator says how old.
+    retention_days: int = 0
 
     @property
     def oncall_configured(self) -> bool:
@@ -87,6 +90,7 @@ def from_config(config: Mapping[str, Any] | Flask) -> ClinicSettings:
         callbacks_enabled=bool(values.get("CALLBACKS_ENABLED")),
         urgent_next_step=str(values.get("URGENT_NEXT_STEP") or ""),
         waiting_days=int(values.get("WAITING_DAYS") or 5),  # type: ignore[call-overload]
+        retention_days=int(values.get("RETENTION_DAYS") or 0),  # type: ignore[call-overload]
     )
 
 

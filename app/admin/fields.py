@@ -197,6 +197,11 @@ SETTINGS: tuple[Setting, ...] = (
             _l("The queue's “Waiting over N days” view shows open cases submitted this many "
                "days ago or earlier."),
             _range(1, 90), "", low=1, high=90),
+    Setting("retention_days", "clinic", _l("Days before old records are purged"),
+            _l("Unsubmitted drafts and closed submissions idle this long are deleted by the "
+               "retention purge (flask retention purge, run by the operator's schedule); 0 "
+               "purges only when the operator gives an age."),
+            _range(0, 3650), "", low=0, high=3650),
     Setting("weight_unit", "clinic", _l("Weight unit offered first"),
             _l("Patients may type either unit; answers keep kilograms."),
             _l("Pounds or kilograms."), "", kind="choice"),

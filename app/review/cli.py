@@ -126,10 +126,21 @@ def reevaluate_command(apply_changes: bool, reason: str | None, yes: bool) -> No
 
 
 @retention.command("purge")
-@click.option("--older-than", "days", required=True, type=click.IntRange(1, None), metavar="DAYS")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(1, None),
+    metavar="DAYS",
+    help="Default: the clinic's retention_days setting.",
+)
 @click.option("--apply", "apply_changes", is_flag=True, help="Delete them (default: dry run).")
-def purge_command(days: int, apply_changes: bool) -> None:
+def purge_command(days: int | None, apply_changes: bool) -> None:
     """Delete unsubmitted drafts and closed submissions with no activity for DAYS days."""
+    days = days or clinic.current(fresh=True).retention_days
+    if not days:
+        raise click.UsageError(
+            "Give --older-than DAYS, or set retention_days in the clinic settings."
+        )
     with writing():
         plan = services.purge(days, apply=apply_changes)
     verb = "Deleted" if apply_changes else "Would delete"

@@ -218,3 +218,20 @@ def test_retention_purge_takes_the_call_back_number_with_the_draft(
     assert sorted(phones.values(), key=str) == sorted(
         [(None, None), (fresh, "+15550104242")], key=str
     )
+
+
+def test_retention_purge_takes_its_age_from_the_clinic_settings(
+    app: Flask, db: SQLAlchemy, runner: FlaskCliRunner, set_clinic: Any
+) -> None:
+    old = _draft(app, db, days_idle=40)
+    fresh = _draft(app, db, days_idle=20)
+    refused = runner.invoke(args=["retention", "purge", "--apply"])
+    assert refused.exit_code == 2  # retention_days is 0 by default: nothing without an age
+    assert "retention_days" in refused.output
+    set_clinic(retention_days=30)
+    applied = runner.invoke(args=["retention", "purge", "--apply"])
+    assert applied.exit_code == 0, applied.output
+    with app.app_context():
+        left = set(db.session.scalars(select(Draft.id)))
+    assert old not in left
+    assert fresh in left
