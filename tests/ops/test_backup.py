@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Submission, utcnow
-from app.review.demo import PROFILES, make_answers
+from app.review.demo_answers import PROFILES, make_answers
 from app.submissions import build_submission, search_condition
 from config import TestingConfig
 

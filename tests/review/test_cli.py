@@ -24,7 +24,7 @@ from app.models import (
     TimelineEvent,
     utcnow,
 )
-from app.review import demo
+from app.review import demo, demo_answers
 
 OUTCOMES = {
     "urgent_safety_review",
@@ -93,9 +93,9 @@ def test_every_profile_gives_a_valid_document() -> None:
     import random
 
     rng = random.Random(3)
-    for profile in demo.PROFILES:
+    for profile in demo_answers.PROFILES:
         for _ in range(25):
-            answers = demo.make_answers(rng, profile, dt.date(2026, 11, 25))
+            answers = demo_answers.make_answers(rng, profile, dt.date(2026, 11, 25))
             _, errors = questionnaire.validate_document(answers, dt.date(2026, 11, 25))
             assert errors == [], (profile, [e.to_dict() for e in errors])
 
