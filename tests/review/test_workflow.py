@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select, update
 
 from app.models import STATUSES, Note, StaffUser, Submission, TimelineEvent
-from app.review import services
+from app.review import operations, workflow
 from tests.review.helpers import form_fields
 
 # The transition table of docs/SPEC.md §2, written out again so a change to it is noticed.
@@ -86,7 +86,7 @@ def test_allowed_transitions(
 ) -> None:
     user = login(client)
     submission = make_submission(status=old)
-    reason = {"reason": "Outside our area."} if new in services.NEEDS_REASON else {}
+    reason = {"reason": "Outside our area."} if new in workflow.NEEDS_REASON else {}
     response = post(client, submission.id, "status", {"status": new, **reason})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/review/submissions/{submission.id}"
@@ -136,8 +136,8 @@ def test_the_service_refuses_invalid_transitions_too(
     with app.app_context():
         target = db.session.get(Submission, submission.id)
         actor = db.session.get(StaffUser, staff.id)
-        with pytest.raises(services.WorkflowError):
-            services.change_status(target, new, 1, actor, reason="A reason.")
+        with pytest.raises(workflow.WorkflowError):
+            operations.change_status(target, new, 1, actor, reason="A reason.")
 
 
 def test_declining_needs_a_reason_next_to_its_field(
@@ -421,8 +421,8 @@ def test_a_lost_race_at_commit_is_a_conflict_not_an_overwrite(
         db.session.add(target)
         actor = db.session.get(StaffUser, staff.id)
         assert actor is not None
-        with pytest.raises(services.ConflictError):
-            services.change_status(target, "needs_more_info", 1, actor)
+        with pytest.raises(workflow.ConflictError):
+            operations.change_status(target, "needs_more_info", 1, actor)
         db.session.remove()
     stored = fetch(submission.id)
     assert (stored.status, stored.version) == ("declined", 2)
