@@ -62,6 +62,24 @@ def post(
     )
 
 
+def evaluate(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    status: str,
+    **data: str,
+) -> tuple[Submission, Any]:
+    """A clinician's evaluation POSTed on a new submission in ``status``: (it, the response)."""
+    login(client, role="clinician")
+    submission = make_submission(status=status)
+    return submission, post(client, submission.id, "evaluation", data)
+
+
+def decision_and_status(fetch: Callable[[int], Submission], submission_id: int) -> tuple[Any, str]:
+    stored = fetch(submission_id)
+    return stored.evaluation_decision, stored.status
+
+
 def events(app: Flask, submission_id: int) -> list[tuple[str, dict[str, Any]]]:
     with app.app_context():
         from app.extensions import db
@@ -183,21 +201,20 @@ def test_the_evaluation_decision_moves_the_status_in_the_same_change(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="new")
-    response = post(
+    submission, response = evaluate(
         client,
-        submission.id,
-        "evaluation",
-        {"decision": "proceed_to_evaluation", "then_status": "evaluation_scheduled"},
+        login,
+        make_submission,
+        "new",
+        decision="proceed_to_evaluation",
+        then_status="evaluation_scheduled",
     )
     assert response.status_code == 302
-    stored = fetch(submission.id)
-    assert (stored.evaluation_decision, stored.status) == (
+    assert decision_and_status(fetch, submission.id) == (
         "proceed_to_evaluation",
         "evaluation_scheduled",
     )
-    assert stored.version == submission.version + 1  # one change, one version
+    assert fetch(submission.id).version == submission.version + 1  # one change, one version
     kinds = [kind for kind, _ in events(app, submission.id)]
     assert kinds[-2:] == ["evaluation", "status_changed"]
     assert "status changed to “Evaluation scheduled”" in page(client, submission.id)
@@ -209,17 +226,12 @@ def test_an_evaluation_that_declines_needs_its_note_as_the_reason(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="in_review")
-    refused = post(
-        client, submission.id, "evaluation", {"decision": "not_suitable", "then_status": "declined"}
+    submission, refused = evaluate(
+        client, login, make_submission, "in_review", decision="not_suitable", then_status="declined"
     )
     assert refused.status_code == 400
     assert "Give the reason for declining" in refused.get_data(as_text=True)
-    assert (fetch(submission.id).evaluation_decision, fetch(submission.id).status) == (
-        None,
-        "in_review",
-    )
+    assert decision_and_status(fetch, submission.id) == (None, "in_review")
     accepted = post(
         client,
         submission.id,
@@ -236,16 +248,16 @@ def test_an_evaluation_cannot_make_an_impossible_move(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="in_review")
-    response = post(
+    submission, response = evaluate(
         client,
-        submission.id,
-        "evaluation",
-        {"decision": "proceed_to_evaluation", "then_status": "closed"},
+        login,
+        make_submission,
+        "in_review",
+        decision="proceed_to_evaluation",
+        then_status="closed",
     )
     assert response.status_code == 400
-    assert fetch(submission.id).evaluation_decision is None
+    assert decision_and_status(fetch, submission.id) == (None, "in_review")
 
 
 def test_next_case_goes_through_the_open_cases_of_the_same_view(
