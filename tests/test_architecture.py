@@ -54,3 +54,22 @@ def test_the_exceptions_to_the_limit_are_still_needed() -> None:
     lines = _module_lines()
     assert sorted(p for p in STILL_TOO_LONG if lines.get(p, 0) <= MODULE_LINES + SLACK) == []
     assert sorted(p for p in DATA if p not in lines) == []
+
+
+# Issue 18: drafts and submissions have one write path each, which patients, resume, seeding
+# and the tests' factories all take (tests/factories.py).
+WRITERS = {"app/drafts.py", "app/submissions.py"}
+NEW_ROW = re.compile(
+    r"(?<!class )\b(?:Submission|Draft)\(|insert\(\s*(?:Submission|Draft)\b"
+    r"|(?:Submission|Draft)\.__table__\)"
+)
+
+
+def test_drafts_and_submissions_are_made_in_one_place_each() -> None:
+    writers = sorted(
+        path.relative_to(ROOT).as_posix()
+        for folder in ("app", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if NEW_ROW.search(path.read_text(encoding="utf-8"))
+    )
+    assert writers == sorted(WRITERS)

@@ -1,15 +1,14 @@
 """Synthetic demo data in the database (``flask demo seed``): submissions of invented people
 (``demo_answers``), with statuses, assignments, notes and timelines filled in as if staff had
 worked the queue, and a few urgent drafts. The same ``seed`` gives the same answers, outcomes and
-statuses.
+statuses. Submissions and drafts are stored as a patient's are: by ``submissions.store`` and
+``drafts.save``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app import clinic, rules
+from app import clinic, submissions
+from app.drafts import save as save_draft
 from app.extensions import db
-from app.models import Draft, Note, StaffUser, Submission, TimelineEvent, utcnow
+from app.models import Note, StaffUser, TimelineEvent, utcnow
 from app.review.demo_answers import (
     GUARANTEED,
     PROFILE_WEIGHTS,
@@ -28,7 +28,6 @@ from app.review.demo_answers import (
     phq9,
     weighted,
 )
-from app.submissions import build_submission
 
 NOTES = (
     "Left a voicemail; will try again tomorrow.",
@@ -95,57 +94,57 @@ def _status_path(rng: random.Random, status: str) -> list[str]:
 
 def _work(
     rng: random.Random,
-    submission: Submission,
+    row: dict[str, Any],
     status: str,
     staff: list[Staff],
     now: dt.datetime,
-) -> list[tuple[TimelineEvent, Note]]:
-    """Fill in what staff would have done to reach ``status``: timeline, assignment, notes.
-
-    Returns the note events, whose note ids are known only once the batch is flushed.
-    """
+) -> tuple[list[TimelineEvent], Note | None]:
+    """Fill in what staff would have done to reach ``status``: the submission's columns
+    (status, assignment, first action, evaluation) in ``row``; its timeline and note, returned
+    to be stored with it."""
     path = _status_path(rng, status)
-    submission.status = status
+    row["status"] = status
+    events: list[TimelineEvent] = []
     if not path:
-        return []
-    moment = submission.submitted_at + dt.timedelta(minutes=rng.randint(5, 60 * 72))
+        return events, None
+    moment = row["submitted_at"] + dt.timedelta(minutes=rng.randint(5, 60 * 72))
     moment = min(moment, now - dt.timedelta(minutes=len(path) * 3 + 2))
-    submission.first_action_at = moment
+    row["first_action_at"] = moment
     coordinators = [s for s in staff if s.role == "coordinator"] or staff
     clinicians = [s for s in staff if s.role in ("clinician", "admin")] or staff
     actor = rng.choice(coordinators) if coordinators else None
 
-    def add(kind: str, who: Staff | None = actor, **detail: Any) -> TimelineEvent:
+    def add(kind: str, who: Staff | None = actor, **detail: Any) -> None:
         nonlocal moment
-        event = TimelineEvent(
-            kind=kind, actor_id=who.id if who else None, detail=detail, created_at=moment
+        events.append(
+            TimelineEvent(
+                kind=kind, actor_id=who.id if who else None, detail=detail, created_at=moment
+            )
         )
-        submission.events.append(event)
         moment = min(moment + dt.timedelta(minutes=rng.randint(1, 60 * 30)), now)
-        return event
 
     if actor is not None:
-        submission.assigned_to_id = actor.id
+        row["assigned_to_id"] = actor.id
         add("assigned", old=None, new=actor.id)
     previous = "new"
     for step in path:
         if step == "evaluation_scheduled" and clinicians:
             clinician = rng.choice(clinicians)
-            submission.evaluation_decision = "proceed_to_evaluation"
+            row["evaluation_decision"] = "proceed_to_evaluation"
             add("evaluation", clinician, old=None, new="proceed_to_evaluation", note_id=None)
         add("status_changed", old=previous, new=step)
         previous = step
     if actor is not None and rng.random() < 0.4:
         note = Note(author_id=actor.id, body=rng.choice(NOTES), created_at=moment)
-        submission.notes.append(note)
-        return [(add("note", note_id=None), note)]
-    return []
+        add("note", note_id=None)  # its id once the note is flushed
+        return events, note
+    return events, None
 
 
-def _urgent_draft(rng: random.Random, now: dt.datetime) -> Draft:
+def _urgent_draft(rng: random.Random, now: dt.datetime) -> None:
+    """An unfinished questionnaire with a safety signal, stored as a patient's step would be."""
     created = now - dt.timedelta(hours=rng.uniform(1, 60))
     answers = baseline(rng, created.date())
-    steps = list(DRAFT_STEPS)
     partial = {k: v for k, v in answers.items() if not k.startswith(("asq_", "ci_"))}
     partial.update(phq9(rng, (15, 25), item9=rng.randint(1, 3)))
     keep = {"first_name", "last_name", "date_of_birth", "email", "phone", "preferred_language",
@@ -153,18 +152,12 @@ def _urgent_draft(rng: random.Random, now: dt.datetime) -> Draft:
             "augmentation_tried", "no_therapy_trials", "tms_tried", "ect_tried",
             "prior_ketamine"}  # fmt: skip
     partial = {k: v for k, v in partial.items() if k in keep or k.startswith("phq9_")}
-    decision = rules.evaluate_safety(partial, clinic.current().rules, created.date())
-    token = secrets.token_urlsafe(32)
-    return Draft(
-        token=token,
-        resume_code_hash=hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
-        submit_key=secrets.token_urlsafe(24),
-        answers=partial,
-        completed_steps=steps,
+    save_draft(
+        db.session.connection(),
+        partial,
+        list(DRAFT_STEPS),
+        as_of=created.date(),
         language=partial.get("preferred_language", "en"),
-        is_urgent=decision is not None,
-        safety_decision=decision.to_document() if decision else None,
-        priority=decision.priority if decision else 0,
         created_at=created,
         updated_at=created + dt.timedelta(minutes=rng.randint(5, 40)),
         expires_at=now + dt.timedelta(days=clinic.current().draft_expiry_days),
@@ -189,41 +182,44 @@ def seed(
         )
     ]
     report = SeedReport()
-    batch: list[Submission] = []
-    notes: list[tuple[TimelineEvent, Note]] = []
+    noted: list[tuple[TimelineEvent, Note]] = []
     for index in range(count):
         submitted_at = _submitted_at(rng, now)
         profile = GUARANTEED[index] if index < len(GUARANTEED) else weighted(rng, PROFILE_WEIGHTS)
         answers = make_answers(rng, profile, submitted_at.date())
-        submission = build_submission(
+        row = submissions.submission_row(
             answers, submitted_at=submitted_at, language=answers["preferred_language"]
         )
-        notes += _work(rng, submission, _status_for(rng, index, submitted_at, now), staff, now)
-        report.outcomes[submission.outcome] += 1
-        report.statuses[submission.status] += 1
-        batch.append(submission)
-        if len(batch) >= BATCH:
-            _flush(batch, notes)
-            report.submissions += len(batch)
-            batch, notes = [], []
+        status = _status_for(rng, index, submitted_at, now)
+        events, note = _work(rng, row, status, staff, now)
+        submission_id = submissions.store(db.session.connection(), row)
+        for event in events:
+            event.submission_id = submission_id
+        db.session.add_all(events)
+        if note is not None:
+            note.submission_id = submission_id
+            db.session.add(note)
+            noted.append((events[-1], note))
+        report.outcomes[row["outcome"]] += 1
+        report.statuses[row["status"]] += 1
+        report.submissions += 1
+        if report.submissions % BATCH == 0:
+            noted = _commit(noted)
             if progress:
                 progress(report.submissions)
-    if batch:
-        _flush(batch, notes)
-        report.submissions += len(batch)
     wanted = drafts if drafts is not None else min(5, max(1, count // 40))
     for _ in range(wanted):
-        db.session.add(_urgent_draft(rng, now))
+        _urgent_draft(rng, now)
         report.drafts += 1
-    db.session.commit()
+    _commit(noted)
     return report
 
 
-def _flush(batch: list[Submission], notes: list[tuple[TimelineEvent, Note]]) -> None:
-    db.session.add_all(batch)
+def _commit(noted: list[tuple[TimelineEvent, Note]]) -> list[tuple[TimelineEvent, Note]]:
+    """Commit what is stored so far; each note's event learns its note's id first."""
     db.session.flush()
-    for event, note in notes:
+    for event, note in noted:
         event.detail = {"note_id": note.id}
     db.session.commit()
-    for submission in batch:
-        db.session.expunge(submission)
+    db.session.expunge_all()
+    return []
