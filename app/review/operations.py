@@ -51,16 +51,20 @@ def conflict_message(submission_id: int) -> str:
     """Who changed the submission last, and when: what the second editor is told."""
     event = _latest_event(submission_id)
     if event is None:
-        return gettext(
-            "This submission was changed by someone else while you were looking at it; "
-            "review the change and try again."
+        return str(
+            gettext(
+                "This submission was changed by someone else while you were looking at it; "
+                "review the change and try again."
+            )
         )
     who = event.actor.email if event.actor else gettext("the system")
-    return gettext(
-        "This submission was changed by %(who)s at %(time)s while you were looking at it; "
-        "review the change and try again.",
-        who=who,
-        time=format_datetime(event.created_at, "HH:mm"),
+    return str(
+        gettext(
+            "This submission was changed by %(who)s at %(time)s while you were looking at it; "
+            "review the change and try again.",
+            who=who,
+            time=format_datetime(event.created_at, "HH:mm"),
+        )
     )
 
 
