@@ -72,7 +72,10 @@ bench: setup
 
 # mypy checks all of app/ (pyproject.toml); these also under --strict.
 STRICT := app/rules app/questionnaire app/extensions.py app/sqlite_locking.py \
-	app/session_cookie.py app/i18n.py app/checkpoints.py app/crypto.py
+	app/session_cookie.py app/i18n.py app/checkpoints.py app/crypto.py \
+	app/drafts.py app/submissions.py app/review/workflow.py app/review/operations.py \
+	app/review/search.py app/review/queries.py app/review/submission_page.py \
+	app/review/reports.py app/review/demo.py app/review/demo_answers.py
 
 lint: setup
 	$(BIN)/ruff check app tests bench

@@ -121,10 +121,6 @@ class Submission(Model):
         back_populates="submission", order_by="TimelineEvent.created_at"
     )
 
-    # The name's search terms (blind indexes) to store with a new submission: inserted right
-    # after it, in the same flush, by submissions.store_search_terms (no ORM object per term).
-    new_search_terms: tuple[str, ...] = ()
-
 
 class SubmissionSearchTerm(Model):
     """One word of a submission's name, as its blind index: what a name search looks up.

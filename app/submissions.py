@@ -1,7 +1,10 @@
 """Storing submissions: the one place a submission is created or re-decided.
 
-Used by the questionnaire's submit, by ``flask demo seed`` and by re-evaluation, so all three
-store the same columns the same way.
+A new submission is decided first (``submission_row``: the rules' decision and every column,
+outside any transaction) and then stored (``store``: Core statements on the caller's
+transaction). The questionnaire's submit, the FHIR intake, ``flask demo seed`` and the tests'
+factories all go this way, so they store the same columns the same way; re-evaluation replaces
+a decision with ``apply_decision``.
 """
 
 from __future__ import annotations
@@ -13,11 +16,10 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, event, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, insert, or_, select
 
 from app import clinic, crypto, rules
-from app.extensions import db
-from app.models import Draft, Submission, SubmissionSearchTerm, utcnow
+from app.models import Submission, SubmissionSearchTerm, utcnow
 from app.rules.decision import top_reason
 
 # Crockford base32 without I, L, O, U: easy to read aloud, no look-alike characters.
@@ -91,31 +93,8 @@ def search_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "search_email": index(str(answers.get("email", "")).strip().lower()),
         "search_phone": index(phone_key(phone)),
-        "new_search_terms": tuple(terms),
+        "search_terms": tuple(terms),
     }
-
-
-# Built once: they run in every submit.
-INSERT_TERMS = insert(SubmissionSearchTerm.__table__)
-INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
-
-
-def insert_terms(
-    connection: Connection, submission_id: int, status: str, terms: tuple[str, ...]
-) -> None:
-    """A new submission's name terms, as one statement. Their ``status`` is the submission's
-    (the database triggers keep it so afterwards)."""
-    if terms:
-        connection.execute(
-            INSERT_TERMS,
-            [{"term": term, "submission_id": submission_id, "status": status} for term in terms],
-        )
-
-
-@event.listens_for(Submission, "after_insert")
-def store_search_terms(_mapper: Any, connection: Connection, submission: Submission) -> None:
-    """Insert a new submission's name terms in the flush that inserts it."""
-    insert_terms(connection, submission.id, submission.status, submission.new_search_terms)
 
 
 def name_terms(text: str, words: int | None = None) -> list[str]:
@@ -206,7 +185,8 @@ def submission_row(
     language: str = "en",
 ) -> dict[str, Any]:
     """Evaluate the answers: a new submission's values, both documents included (and its
-    name terms, as ``new_search_terms``)."""
+    name terms, as ``search_terms``), for ``store``. Seeding and tests may change columns
+    (status, assignment, ...) before storing them."""
     submitted_at = submitted_at or utcnow()
     as_of = as_of or submitted_at.date()
     decision = decide(answers, as_of).to_document()
@@ -227,32 +207,27 @@ def submission_row(
     )
 
 
-def build_submission(
-    answers: Mapping[str, Any], *, draft: Draft | None = None, **kwargs: Any
-) -> Submission:
-    """A new, unsaved Submission of ``submission_row``'s values."""
-    # Only link a draft that is given: a None relationship would null a draft_id set later.
-    linked: dict[str, Any] = {"draft": draft} if draft is not None else {}
-    return Submission(**linked, **submission_row(answers, **kwargs))
+# Built once: they run in every submit.
+INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
+INSERT_TERMS = insert(SubmissionSearchTerm.__table__)
 
 
-def insert_submission(connection: Connection, row: Mapping[str, Any]) -> int:
-    """Insert a ``submission_row`` (and its name terms) with Core statements, on the
-    connection of a transaction the caller commits; returns the new id. For the
-    questionnaire's submit, where the ORM's unit of work cost more than the SQL."""
+def store(connection: Connection, row: Mapping[str, Any]) -> int:
+    """Insert a ``submission_row`` and its name terms on the connection of a transaction the
+    caller commits; the new submission's id. Core statements: for the questionnaire's submit
+    the ORM's unit of work cost more than the SQL."""
     values = dict(row)
-    terms = values.pop("new_search_terms", ())
+    terms = values.pop("search_terms", ())
     submission_id = int(connection.execute(INSERT_SUBMISSION, values).scalar_one())
-    insert_terms(connection, submission_id, values["status"], terms)
+    if terms:  # their status is the submission's (the database triggers keep it so)
+        connection.execute(
+            INSERT_TERMS,
+            [
+                {"term": term, "submission_id": submission_id, "status": values["status"]}
+                for term in terms
+            ],
+        )
     return submission_id
-
-
-def store_submission(answers: Mapping[str, Any], **kwargs: Any) -> Submission:
-    """Evaluate, store and commit one submission."""
-    submission = build_submission(answers, **kwargs)
-    db.session.add(submission)
-    db.session.commit()
-    return submission
 
 
 def apply_decision(submission: Submission, decision: rules.Decision) -> None:

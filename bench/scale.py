@@ -27,7 +27,7 @@ from bench.common import Client, Server, ensure_staff, gunicorn, server_env, sta
 SIZES = (1_000, 10_000, 100_000)
 BASE = 10_000  # made by demo.seed; larger sizes are copies of these rows
 SAMPLES = 100
-SEARCH = "Rivera"  # a last name of demo.py's list: about one submission in twenty
+SEARCH = "Rivera"  # a last name of demo_answers.py's list: about one submission in twenty
 PAGE = 500
 
 

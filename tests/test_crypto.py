@@ -15,8 +15,9 @@ from sqlalchemy import select, text
 
 from app import create_app, crypto, extensions
 from app.models import Submission
-from app.submissions import search_condition, store_submission
+from app.submissions import search_condition
 from config import TestingConfig
+from tests.factories import store_submission
 
 E1 = json.loads((Path(__file__).parent / "screening" / "e1.json").read_text())
 CLEAR = ("Alex", "Example", "alex@example.org", "sertraline", "1984-03-02")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.screening.services import RESUME_ALPHABET
+from app.drafts import RESUME_ALPHABET
 from app.submissions import REFERENCE_ALPHABET, new_reference, random_chars
 
 

@@ -36,7 +36,7 @@ def staff_helpers() -> dict[str, Any]:
 
 
 def assignable_staff() -> list[tuple[int, str]]:
-    from app.review.services import assignable_staff as staff_choices
+    from app.review.queries import assignable_staff as staff_choices
 
     return staff_choices()
 

@@ -21,13 +21,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, clinic, crypto, questionnaire, rules
+from app import audit, clinic, crypto, questionnaire, rules, submissions
 from app.alerts import outbox
 from app.extensions import db
 from app.fhir.bundle import RULE_SYSTEM, build_bundle
 from app.fhir.models import ApiToken, StoredResponse
 from app.models import Submission, utcnow
-from app.submissions import decide, insert_submission, submission_row
 
 RESPONSE_STATUSES = ("completed", "amended")
 
@@ -155,7 +154,7 @@ def _safety_rules(cleaned: Mapping[str, Any], as_of: dt.date) -> list[Mapping[st
 
 def evaluate(accepted: Accepted) -> dict[str, Any]:
     """The decision as a Bundle, stored nowhere (``$evaluate``)."""
-    decision = decide(accepted.answers, accepted.as_of).to_document()
+    decision = submissions.decide(accepted.answers, accepted.as_of).to_document()
     return build_bundle(
         accepted.answers,
         decision,
@@ -189,11 +188,13 @@ def store(accepted: Accepted, token: ApiToken) -> tuple[Submission, dict[str, An
     existing = _existing(key)
     if existing is not None:
         return existing, _bundle_of(existing), False
-    row = submission_row(accepted.answers, as_of=accepted.as_of, language=accepted.language)
+    row = submissions.submission_row(
+        accepted.answers, as_of=accepted.as_of, language=accepted.language
+    )
     alert_id = None
     try:
         connection = db.session.connection()
-        submission_id = insert_submission(connection, row)
+        submission_id = submissions.store(connection, row)
         if row["is_urgent"]:  # the alert (outbox) is written in the same transaction, as at submit
             alert_id = outbox.alert_submission(
                 connection, submission_id, row["reference"], row["decision"], None

@@ -1,7 +1,7 @@
 """Bulk actions on the queue: assign or move several cases in one POST.
 
-Each selected case goes through the single-change services (``services.assign`` and
-``services.change_status``) with the version its row showed, so it is checked, audited and
+Each selected case goes through the single-change services (``operations.assign`` and
+``operations.change_status``) with the version its row showed, so it is checked, audited and
 committed exactly as a change made on its own page; a conflict or a refused move is reported by
 reference and the other cases are still changed.
 """
@@ -16,7 +16,7 @@ from flask_babel import gettext
 
 from app.extensions import db
 from app.models import StaffUser, Submission
-from app.review import services
+from app.review import operations, workflow
 
 KEEP = "keep"
 """``assignee`` when the assignment is left as it is."""
@@ -57,7 +57,7 @@ def apply(
         reference = submission.reference
         try:
             changed = _apply_one(submission, version, actor, status, reason, assignee)
-        except services.ReviewError as error:
+        except workflow.ReviewError as error:
             db.session.rollback()
             result.problems.append((reference, str(error)))
             continue
@@ -77,12 +77,12 @@ def _apply_one(
     changed = False
     if assignee != KEEP:
         assert not isinstance(assignee, str)  # noqa: S101 - KEEP is the only string
-        changed = services.assign(submission, assignee, version, actor)
+        changed = operations.assign(submission, assignee, version, actor)
         if changed:
             version = submission.version  # this request's own change is not a conflict
     if status and status != submission.status:
-        services.change_status(submission, status, version, actor, reason)
+        operations.change_status(submission, status, version, actor, reason)
         changed = True
     elif status:
-        services.check_version(submission, version)
+        operations.check_version(submission, version)
     return changed

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.auth import staff_required
 from app.extensions import db
-from app.review import bp, bulk, forms, services
+from app.review import bp, bulk, forms, queries
 from app.review.views import render_queue
 
 
@@ -20,7 +20,7 @@ def bulk_change() -> ResponseReturnValue:
     view = request.args.get("view") or ""
     view = view if len(view) <= 1000 else ""
     form = forms.BulkForm()
-    form.set_choices(services.assignable_staff())
+    form.set_choices(queries.assignable_staff())
     selected = bulk.parse_selected(form.selected.data or [])
     if not form.validate_on_submit() or not selected:
         if not form.errors:

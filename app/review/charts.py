@@ -12,7 +12,7 @@ from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.review.labels import OUTCOME_LABELS, label
-from app.review.services import Dashboard
+from app.review.reports import Dashboard
 
 WIDTH = 600
 LABEL_WIDTH = 190

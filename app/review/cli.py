@@ -16,7 +16,7 @@ from app.models import Submission
 from app.reevaluation import plan as plans
 from app.reevaluation import runs
 from app.review import demo as demo_data
-from app.review import services
+from app.review import operations
 from app.sqlite_locking import write_intent
 
 demo = AppGroup("demo", help="Synthetic demo data.")
@@ -142,7 +142,7 @@ def purge_command(days: int | None, apply_changes: bool) -> None:
             "Give --older-than DAYS, or set retention_days in the clinic settings."
         )
     with writing():
-        plan = services.purge(days, apply=apply_changes)
+        plan = operations.purge(days, apply=apply_changes)
     verb = "Deleted" if apply_changes else "Would delete"
     click.echo(
         f"{verb} {plan.drafts:,} drafts and {plan.submissions:,} closed submissions "

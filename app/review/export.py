@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import StaffUser, Submission
-from app.review.services import QueueFilters, in_queue_order, record_view
+from app.review.queries import record_view
+from app.review.search import QueueFilters, in_queue_order
 
 BOM = "\ufeff"
 COLUMNS = (

@@ -90,7 +90,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
-# Moves that need a reason (app/review/services.py NEEDS_REASON).
+# Moves that need a reason (app/review/workflow.py NEEDS_REASON).
 REASON_NEEDED = ("declined",)
 REASON_MESSAGE = _l("Give the reason for declining: it is kept as a note.")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext, ngettext
 
-from app.review.services import SORT_WAITING
+from app.review.search import SORT_WAITING
 
 
 @dataclass(frozen=True)

@@ -1,80 +1,36 @@
-"""Drafts and submissions for the patient questionnaire: the units of work behind the views."""
+"""The patient questionnaire's units of work behind the views: save a step, resume, submit.
+
+Drafts are stored by ``app.drafts`` and submissions by ``app.submissions``, the one write path of
+each, which seeding and the tests' factories use too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
 from babel.dates import format_date
-from flask import current_app, session
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from flask import session
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app import clinic, questionnaire, rules
+from app import clinic, drafts, questionnaire, rules, submissions
 from app.alerts import outbox
+from app.drafts import OpenDraft
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
 from app.sqlite_locking import reading_first
-from app.submissions import insert_submission, random_chars, submission_row
 
 SESSION_KEY = "draft"
-RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RESUME_LENGTH = 12  # 60 bits: unguessable, and still short enough to write down
-
-
-def _hash_code(code: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_code(code: str) -> str:
-    """Accept the code as people type it: any case, spaces or dashes, O for 0, I/L for 1."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
-    return cleaned.translate(str.maketrans("OIL", "011"))
-
-
-def format_code(raw: str) -> str:
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def today() -> dt.date:
     return utcnow().date()
-
-
-def _expiry() -> dt.datetime:
-    return utcnow() + dt.timedelta(days=clinic.current().draft_expiry_days)
-
-
-@dataclass(frozen=True)
-class OpenDraft:
-    """A draft as the patient pages use it: plain values, read and written with Core
-    statements (no ORM object to track; the ORM's unit of work cost more than the SQL)."""
-
-    id: int
-    answers: dict[str, Any]
-    completed_steps: list[str]
-    language: str
-    submit_key: str
-    expires_at: dt.datetime
-    submitted_at: dt.datetime | None
-
-
-# Built once: every patient request runs them, and building and keying them anew each time
-# cost about a tenth of a millisecond.
-_DRAFTS = Draft.__table__.c
-DRAFT_BY_TOKEN = select(*(_DRAFTS[name] for name in OpenDraft.__dataclass_fields__)).where(
-    _DRAFTS.token == bindparam("token")
-)
-INSERT_DRAFT = insert(Draft.__table__).returning(_DRAFTS.id)  # columns: the values given
-UPDATE_DRAFT = update(Draft.__table__).where(_DRAFTS.id == bindparam("draft_id"))
-MARK_SUBMITTED = UPDATE_DRAFT.values(submitted_at=bindparam("at"), answers=bindparam("emptied"))
 
 
 def current_draft() -> OpenDraft | None:
@@ -87,26 +43,29 @@ def _read_draft(connection: Connection) -> OpenDraft | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = connection.execute(DRAFT_BY_TOKEN, {"token": token}).one_or_none()
-    if row is None or row.expires_at < utcnow():
+    draft = drafts.by_token(connection, token)
+    if draft is None or draft.expires_at < utcnow():
         session.pop(SESSION_KEY, None)
         return None
-    return OpenDraft(*row)
+    return draft
 
 
-def resume(code: str, born: str) -> Draft | None:
+def resume(code: str, born: str) -> OpenDraft | None:
     """Bind the draft with this resume code to this browser, if it exists, is still open and
     was started with this date of birth (the code alone opens nothing)."""
-    if len(normalise_code(code)) != RESUME_LENGTH:
+    if len(drafts.normalise_code(code)) != drafts.RESUME_LENGTH:
         return None
-    draft = db.session.scalar(select(Draft).where(Draft.resume_code_hash == _hash_code(code)))
-    if draft is None or draft.expires_at < utcnow() or draft.submitted_at is not None:
+    found = drafts.by_resume_code(db.session.connection(), code)
+    if found is None:
+        return None
+    token, draft = found
+    if draft.expires_at < utcnow() or draft.submitted_at is not None:
         return None
     stored = draft.answers.get("date_of_birth") if isinstance(draft.answers, dict) else None
     if not isinstance(stored, str) or not hmac.compare_digest(stored, born):
         return None
-    session[SESSION_KEY] = draft.token
-    session["resume_code"] = format_code(normalise_code(code))
+    session[SESSION_KEY] = token
+    session["resume_code"] = drafts.format_code(drafts.normalise_code(code))
     _forget_crisis_pages()
     session.permanent = True
     return draft
@@ -142,72 +101,32 @@ def save_step(
         questionnaire.merge_step(draft.answers if draft else {}, step, cleaned)
     )
     done = [name for name in (draft.completed_steps if draft else []) if name != step.name]
-    completed = [*done, step.name]
-    values: dict[str, Any] = {
-        "answers": answers,
-        "completed_steps": completed,
-        "expires_at": _expiry(),
-        **_safety_flags(answers),
-    }
     connection = db.session.connection()
-    if draft is None:
-        keys = _new_draft(language)
-        draft_id = connection.execute(INSERT_DRAFT, {**values, **keys}).scalar_one()
-        draft = OpenDraft(
-            draft_id, answers, completed, language, keys["submit_key"], values["expires_at"], None
-        )
-    else:
-        connection.execute(UPDATE_DRAFT, {**values, "draft_id": draft.id})
-        draft = replace(
-            draft, answers=answers, completed_steps=completed, expires_at=values["expires_at"]
-        )
+    saved = drafts.save(
+        connection, answers, [*done, step.name], as_of=today(), draft=draft, language=language
+    )
+    if saved.keys is not None:  # a new draft: this browser's, its code shown once
+        session[SESSION_KEY] = saved.keys.token
+        session["resume_code"] = drafts.format_code(saved.keys.resume_code)
+        session.permanent = True
+        _forget_crisis_pages()
     # The alert (outbox) is written in the transaction that flags the draft.
     alert_id = (
-        outbox.alert_draft(connection, draft.id, values["safety_decision"])
-        if "safety_decision" in values
+        outbox.alert_draft(connection, saved.draft.id, saved.safety_decision)
+        if saved.safety_decision is not None
         else None
     )
     db.session.commit()
     if alert_id is not None:
         outbox.wake([alert_id])
     session.modified = True  # the cookie's expiry moves with the draft's
-    return draft
-
-
-def _new_draft(language: str) -> dict[str, Any]:
-    """A new draft's keys; its resume code is shown to the patient and stored hashed."""
-    code = random_chars(RESUME_ALPHABET, RESUME_LENGTH)
-    token = secrets.token_urlsafe(32)
-    session[SESSION_KEY] = token
-    session["resume_code"] = format_code(code)
-    session.permanent = True
-    _forget_crisis_pages()
-    return {
-        "token": token,
-        "resume_code_hash": _hash_code(code),
-        "submit_key": secrets.token_urlsafe(24),
-        "language": language,
-    }
+    return saved.draft
 
 
 def _forget_crisis_pages() -> None:
     """A new or resumed draft has not shown its crisis pages in this browser yet."""
     for key in ("crisis_shown", "callback_requested"):
         session.pop(key, None)
-
-
-def _safety_flags(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The columns that put a draft with a safety signal at the top of the urgent list; none
-    without one (a later step does not clear a flag once set)."""
-    settings = clinic.current().rules
-    decision = rules.evaluate_safety(answers, settings, today())
-    if decision is None:
-        return {}
-    return {
-        "is_urgent": True,
-        "safety_decision": decision.to_document(),
-        "priority": decision.priority,
-    }
 
 
 def has_safety_signal(answers: Mapping[str, Any]) -> bool:
@@ -298,22 +217,19 @@ def submit(
     cleaned, errors = questionnaire.validate_document(draft.answers or {}, as_of)
     if errors:
         return None, errors
-    row = submission_row(cleaned, as_of=as_of, language=draft.language)
+    row = submissions.submission_row(cleaned, as_of=as_of, language=draft.language)
     try:
         # Core statements: neither the ORM's unit of work nor its session is needed for two
         # inserts and an update. Two requests racing to submit one draft meet the unique
         # draft_id.
         alert_id = None
         with connection.begin():
-            submission_id = insert_submission(connection, {**row, "draft_id": draft.id})
+            submission_id = submissions.store(connection, {**row, "draft_id": draft.id})
             if row["is_urgent"]:  # the alert (outbox) is written in the same transaction
                 alert_id = outbox.alert_submission(
                     connection, submission_id, row["reference"], row["decision"], draft.id
                 )
-            # The submission holds the answers now: keep one copy of the PHI.
-            connection.execute(
-                MARK_SUBMITTED, {"draft_id": draft.id, "at": row["submitted_at"], "emptied": {}}
-            )
+            drafts.mark_submitted(connection, draft.id, row["submitted_at"])
     except IntegrityError:
         # Another request submitted this draft a moment ago: return that one.
         return receipt_of(draft.id, connection), []

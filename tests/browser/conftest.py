@@ -24,9 +24,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app, extensions
 from app.auth import services as auth_services
-from app.submissions import store_submission
 from config import TestingConfig
 from tests.browser.helpers import STAFF_PASSWORD, open_context
+from tests.factories import store_submission
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -146,7 +146,6 @@ def live_submission(live_app: Flask) -> Callable[..., int]:
     def make(answers: dict[str, Any], *, days_ago: int = 1) -> int:
         submitted_at = dt.datetime(2026, 11, 25, 9, 30) - dt.timedelta(days=days_ago)
         with live_app.app_context():
-            submission = store_submission(answers, submitted_at=submitted_at)
-            return int(submission.id)
+            return store_submission(answers, submitted_at=submitted_at)
 
     return make

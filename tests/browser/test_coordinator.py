@@ -18,8 +18,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Locator, Page
 
-from app.submissions import store_submission
 from tests.browser.helpers import DESKTOP, sign_in
+from tests.factories import store_submission
 from tests.rules.examples import EXAMPLES
 
 pytestmark = pytest.mark.browser

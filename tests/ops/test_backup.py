@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Submission, utcnow
-from app.review.demo import PROFILES, make_answers
-from app.submissions import build_submission, search_condition
+from app.review.demo_answers import PROFILES, make_answers
+from app.submissions import search_condition
 from config import TestingConfig
+from tests.factories import store_submission
 
 OTHER_KEY = base64.urlsafe_b64encode(b"another-key-of-32-bytes-for-test").decode()
 
@@ -54,8 +55,7 @@ def live(own_app: Callable[..., Flask], tmp_path: Path) -> Flask:
     with app.app_context():
         for index in range(30):
             answers = make_answers(rng, sorted(PROFILES)[index % len(PROFILES)], dt.date.today())
-            db.session.add(build_submission(answers, submitted_at=utcnow()))
-        db.session.commit()
+            store_submission(answers, submitted_at=utcnow())
     return app
 
 

@@ -1,4 +1,5 @@
-"""Submissions for the staff-side tests, stored through the real service."""
+"""Submissions and drafts for the staff-side tests, stored as a patient's are
+(``submissions.store``, ``drafts.save``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
 from app.models import AuditEvent, Submission, utcnow
-from app.submissions import build_submission
+from tests.factories import save_draft, store_submission
 from tests.rules.builders import baseline
 
 
@@ -21,7 +22,8 @@ def make_submission(app: Flask, db: SQLAlchemy) -> Callable[..., Submission]:
     """``make_submission(answers=None, *, submitted_at=None, **columns)``: a stored submission.
 
     ``answers`` defaults to the E1 document (a likely candidate); ``columns`` are set on the row
-    after the rules decided (status, assigned_to_id, ...). Returned detached, attributes loaded.
+    after the rules decided (status, assigned_to_id, ...), then it is stored as a patient's
+    submit stores it. Returned detached, attributes loaded.
     """
 
     def make(
@@ -31,17 +33,26 @@ def make_submission(app: Flask, db: SQLAlchemy) -> Callable[..., Submission]:
         **columns: Any,
     ) -> Submission:
         with app.app_context():
-            submission = build_submission(
+            submission_id = store_submission(
                 answers if answers is not None else baseline(),
+                columns=columns,
                 submitted_at=submitted_at or utcnow() - dt.timedelta(hours=1),
             )
-            for key, value in columns.items():
-                setattr(submission, key, value)
-            db.session.add(submission)
-            db.session.commit()
-            db.session.refresh(submission)
+            submission = db.session.get_one(Submission, submission_id)
             db.session.expunge(submission)
         return submission
+
+    return make
+
+
+@pytest.fixture
+def make_draft(app: Flask, db: SQLAlchemy) -> Callable[..., int]:
+    """``make_draft(answers=URGENT_DRAFT, *, steps=..., **columns)``: a stored draft's id,
+    saved as a patient's step saves it (``tests.factories.save_draft``)."""
+
+    def make(*args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            return save_draft(*args, **kwargs)
 
     return make
 

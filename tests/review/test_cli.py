@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +23,7 @@ from app.models import (
     TimelineEvent,
     utcnow,
 )
-from app.review import demo
+from app.review import demo, demo_answers
 
 OUTCOMES = {
     "urgent_safety_review",
@@ -93,30 +92,23 @@ def test_every_profile_gives_a_valid_document() -> None:
     import random
 
     rng = random.Random(3)
-    for profile in demo.PROFILES:
+    for profile in demo_answers.PROFILES:
         for _ in range(25):
-            answers = demo.make_answers(rng, profile, dt.date(2026, 11, 25))
+            answers = demo_answers.make_answers(rng, profile, dt.date(2026, 11, 25))
             _, errors = questionnaire.validate_document(answers, dt.date(2026, 11, 25))
             assert errors == [], (profile, [e.to_dict() for e in errors])
 
 
-def _draft(app: Flask, db: SQLAlchemy, *, days_idle: int, submitted: bool = False) -> int:
-    with app.app_context():
-        moment = utcnow() - dt.timedelta(days=days_idle)
-        draft = Draft(
-            token=secrets.token_hex(8),
-            resume_code_hash=secrets.token_hex(8),
-            submit_key=secrets.token_hex(8),
-            answers={"first_name": "Old"},
-            completed_steps=["about_you"],
-            created_at=moment,
-            updated_at=moment,
-            expires_at=moment + dt.timedelta(days=7),
-            submitted_at=moment if submitted else None,
-        )
-        db.session.add(draft)
-        db.session.commit()
-        return draft.id
+def _draft(make_draft: Callable[..., int], *, days_idle: int, submitted: bool = False) -> int:
+    moment = utcnow() - dt.timedelta(days=days_idle)
+    return make_draft(
+        {"first_name": "Old"},
+        steps=("about_you",),
+        created_at=moment,
+        updated_at=moment,
+        expires_at=moment + dt.timedelta(days=7),
+        submitted_at=moment if submitted else None,
+    )
 
 
 def test_retention_purge_is_a_dry_run_until_applied(
@@ -125,6 +117,7 @@ def test_retention_purge_is_a_dry_run_until_applied(
     runner: FlaskCliRunner,
     make_submission: Callable[..., Submission],
     make_staff: Callable[..., StaffUser],
+    make_draft: Callable[..., int],
 ) -> None:
     staff = make_staff("coordinator")
     long_ago = utcnow() - dt.timedelta(days=400)
@@ -146,8 +139,8 @@ def test_retention_purge_is_a_dry_run_until_applied(
             TimelineEvent(submission_id=recently_closed.id, kind="status_changed", detail={})
         )
         db.session.commit()
-    _draft(app, db, days_idle=400)
-    fresh_draft = _draft(app, db, days_idle=2)
+    _draft(make_draft, days_idle=400)
+    fresh_draft = _draft(make_draft, days_idle=2)
 
     def count(model: Any) -> int:
         with app.app_context():
@@ -191,14 +184,14 @@ def test_demo_seed_if_empty_seeds_only_an_empty_database(
 
 
 def test_retention_purge_takes_the_call_back_number_with_the_draft(
-    app: Flask, db: SQLAlchemy, runner: FlaskCliRunner
+    app: Flask, db: SQLAlchemy, runner: FlaskCliRunner, make_draft: Callable[..., int]
 ) -> None:
     """An alert outlives its purged draft, but the phone number given for a call-back does not."""
     from app.alerts import outbox
     from app.alerts.models import Alert
 
-    old = _draft(app, db, days_idle=400)
-    fresh = _draft(app, db, days_idle=2)
+    old = _draft(make_draft, days_idle=400)
+    fresh = _draft(make_draft, days_idle=2)
     with app.app_context():
         connection = db.session.connection()
         for draft_id in (old, fresh):
@@ -221,10 +214,14 @@ def test_retention_purge_takes_the_call_back_number_with_the_draft(
 
 
 def test_retention_purge_takes_its_age_from_the_clinic_settings(
-    app: Flask, db: SQLAlchemy, runner: FlaskCliRunner, set_clinic: Any
+    app: Flask,
+    db: SQLAlchemy,
+    runner: FlaskCliRunner,
+    set_clinic: Any,
+    make_draft: Callable[..., int],
 ) -> None:
-    old = _draft(app, db, days_idle=40)
-    fresh = _draft(app, db, days_idle=20)
+    old = _draft(make_draft, days_idle=40)
+    fresh = _draft(make_draft, days_idle=20)
     refused = runner.invoke(args=["retention", "purge", "--apply"])
     assert refused.exit_code == 2  # retention_days is 0 by default: nothing without an age
     assert "retention_days" in refused.output

@@ -15,8 +15,9 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import func, insert, select, text, update
 
 from app import crypto
+from app.extensions import db
 from app.models import QueueCount, Submission, SubmissionSearchTerm, utcnow
-from app.review import services
+from app.review import operations, search
 from app.submissions import search_condition
 from tests.review.test_queue import PREGNANT, URGENT, listed, queue
 from tests.rules.builders import baseline
@@ -27,14 +28,14 @@ WHOLE_WORDS = "8a4e6b2c1f70"  # the last migration with whole-word name terms
 
 def kept_counts() -> dict[tuple[str, str], int]:
     rows = select(QueueCount.status, QueueCount.outcome, QueueCount.submissions)
-    return {(s, o): n for s, o, n in services.db.session.execute(rows).tuples() if n}
+    return {(s, o): n for s, o, n in db.session.execute(rows).tuples() if n}
 
 
 def real_counts() -> dict[tuple[str, str], int]:
     rows = select(Submission.status, Submission.outcome, func.count()).group_by(
         Submission.status, Submission.outcome
     )
-    return {(s, o): n for s, o, n in services.db.session.execute(rows).tuples()}
+    return {(s, o): n for s, o, n in db.session.execute(rows).tuples()}
 
 
 def test_counts_follow_inserts_changes_and_deletes(
@@ -72,7 +73,7 @@ def test_counts_follow_inserts_changes_and_deletes(
         assert kept_counts() == real_counts()
 
         # The retention purge deletes in bulk.
-        plan = services.purge(365, apply=True)
+        plan = operations.purge(365, apply=True)
         assert plan.submissions == 1
         assert kept_counts() == real_counts()
         assert sum(kept_counts().values()) == 3
@@ -275,7 +276,7 @@ def test_a_popular_name_lists_in_the_same_order_either_way(
         )
     make_submission(baseline(first_name="Ana", last_name="Jones", **URGENT))
     fetched = listed(queue(client, "?q=rivera"))
-    monkeypatch.setattr(services, "WALK_FROM_MATCHES", 1)
+    monkeypatch.setattr(search, "WALK_FROM_MATCHES", 1)
     walked = listed(queue(client, "?q=rivera"))
     assert len(fetched) == 5
     assert walked == fetched

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 
 from app.models import Submission
-from app.review import services
+from app.review import reports
 from app.review.charts import bar_chart, duration_text
 from tests.rules.builders import baseline, phq9_total
 
@@ -44,7 +44,7 @@ def history(make_submission: Callable[..., Submission]) -> None:
 
 def test_the_numbers(app: Flask, db: SQLAlchemy, history: None) -> None:
     with app.app_context():
-        data = services.dashboard(TODAY)
+        data = reports.dashboard(TODAY)
     assert data.since == dt.date(2026, 9, 7)
     weeks = dict(data.weeks)
     assert len(weeks) == 12
@@ -79,12 +79,12 @@ def test_an_even_count_has_the_mean_of_the_middle_two_as_median(
         start = at("2026-11-24", 8)
         make_submission(submitted_at=start, first_action_at=start + dt.timedelta(hours=hours))
     with app.app_context():
-        assert services.dashboard(TODAY).median_seconds == pytest.approx(3 * 3600, abs=1)
+        assert reports.dashboard(TODAY).median_seconds == pytest.approx(3 * 3600, abs=1)
 
 
 def test_an_empty_dashboard(app: Flask, db: SQLAlchemy) -> None:
     with app.app_context():
-        data = services.dashboard(TODAY)
+        data = reports.dashboard(TODAY)
     assert sum(count for _, count in data.weeks) == 0
     assert (data.median_seconds, data.mean_seconds, data.acted) == (None, None, 0)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
 
-from app.models import Draft, StaffUser, Submission, utcnow
+from app.models import StaffUser, Submission, utcnow
+from tests.factories import URGENT_DRAFT
 from tests.rules.builders import baseline, phq9_total
 from tests.rules.examples import AS_OF, EXAMPLES, QUEUE_ORDER
 
@@ -234,34 +234,15 @@ def test_an_empty_queue_says_so(client: FlaskClient, login: Callable[..., Any]) 
     assert "No submissions match these filters." in queue(client)
 
 
-def _draft(app: Flask, db: SQLAlchemy, **columns: Any) -> None:
-    values: dict[str, Any] = {
-        "token": secrets.token_hex(8),
-        "resume_code_hash": secrets.token_hex(8),
-        "submit_key": secrets.token_hex(8),
-        "answers": {"first_name": "Robin", "email": "robin@example.org", "phq9_9": 2},
-        "completed_steps": ["about_you", "seeking_help", "current_symptoms"],
-        "is_urgent": True,
-        "safety_decision": {
-            "outcome": "urgent_safety_review",
-            "rules": [{"id": "SAFE-SI-ITEM9", "category": "safety", "reason": "r", "source": "s"}],
-        },
-        "priority": 1062,
-        "expires_at": utcnow() + dt.timedelta(days=3),
-    }
-    values.update(columns)
-    with app.app_context():
-        db.session.add(Draft(**values))
-        db.session.commit()
-
-
 def test_urgent_drafts_stand_out_above_the_queue(
-    app: Flask, db: SQLAlchemy, client: FlaskClient, login: Callable[..., Any]
+    client: FlaskClient, login: Callable[..., Any], make_draft: Callable[..., int]
 ) -> None:
-    _draft(app, db)
-    _draft(app, db, answers={"first_name": "Expired"}, expires_at=utcnow() - dt.timedelta(days=1))
-    _draft(app, db, answers={"first_name": "Submitted"}, submitted_at=utcnow())
-    _draft(app, db, answers={"first_name": "Calm"}, is_urgent=False, safety_decision=None)
+    make_draft()
+    make_draft(
+        {**URGENT_DRAFT, "first_name": "Expired"}, expires_at=utcnow() - dt.timedelta(days=1)
+    )
+    make_draft({**URGENT_DRAFT, "first_name": "Submitted"}, submitted_at=utcnow())
+    make_draft({**URGENT_DRAFT, "first_name": "Calm", "phq9_9": 0})
     login(client)
     html = queue(client)
     assert "Urgent unfinished questionnaires" in html

@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select, update
 
 from app.models import STATUSES, Note, StaffUser, Submission, TimelineEvent
-from app.review import services
+from app.review import operations, workflow
 from tests.review.helpers import form_fields
 
 # The transition table of docs/SPEC.md §2, written out again so a change to it is noticed.
@@ -62,6 +62,24 @@ def post(
     )
 
 
+def evaluate(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    status: str,
+    **data: str,
+) -> tuple[Submission, Any]:
+    """A clinician's evaluation POSTed on a new submission in ``status``: (it, the response)."""
+    login(client, role="clinician")
+    submission = make_submission(status=status)
+    return submission, post(client, submission.id, "evaluation", data)
+
+
+def decision_and_status(fetch: Callable[[int], Submission], submission_id: int) -> tuple[Any, str]:
+    stored = fetch(submission_id)
+    return stored.evaluation_decision, stored.status
+
+
 def events(app: Flask, submission_id: int) -> list[tuple[str, dict[str, Any]]]:
     with app.app_context():
         from app.extensions import db
@@ -86,7 +104,7 @@ def test_allowed_transitions(
 ) -> None:
     user = login(client)
     submission = make_submission(status=old)
-    reason = {"reason": "Outside our area."} if new in services.NEEDS_REASON else {}
+    reason = {"reason": "Outside our area."} if new in workflow.NEEDS_REASON else {}
     response = post(client, submission.id, "status", {"status": new, **reason})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/review/submissions/{submission.id}"
@@ -136,8 +154,8 @@ def test_the_service_refuses_invalid_transitions_too(
     with app.app_context():
         target = db.session.get(Submission, submission.id)
         actor = db.session.get(StaffUser, staff.id)
-        with pytest.raises(services.WorkflowError):
-            services.change_status(target, new, 1, actor, reason="A reason.")
+        with pytest.raises(workflow.WorkflowError):
+            operations.change_status(target, new, 1, actor, reason="A reason.")
 
 
 def test_declining_needs_a_reason_next_to_its_field(
@@ -183,21 +201,20 @@ def test_the_evaluation_decision_moves_the_status_in_the_same_change(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="new")
-    response = post(
+    submission, response = evaluate(
         client,
-        submission.id,
-        "evaluation",
-        {"decision": "proceed_to_evaluation", "then_status": "evaluation_scheduled"},
+        login,
+        make_submission,
+        "new",
+        decision="proceed_to_evaluation",
+        then_status="evaluation_scheduled",
     )
     assert response.status_code == 302
-    stored = fetch(submission.id)
-    assert (stored.evaluation_decision, stored.status) == (
+    assert decision_and_status(fetch, submission.id) == (
         "proceed_to_evaluation",
         "evaluation_scheduled",
     )
-    assert stored.version == submission.version + 1  # one change, one version
+    assert fetch(submission.id).version == submission.version + 1  # one change, one version
     kinds = [kind for kind, _ in events(app, submission.id)]
     assert kinds[-2:] == ["evaluation", "status_changed"]
     assert "status changed to “Evaluation scheduled”" in page(client, submission.id)
@@ -209,17 +226,12 @@ def test_an_evaluation_that_declines_needs_its_note_as_the_reason(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="in_review")
-    refused = post(
-        client, submission.id, "evaluation", {"decision": "not_suitable", "then_status": "declined"}
+    submission, refused = evaluate(
+        client, login, make_submission, "in_review", decision="not_suitable", then_status="declined"
     )
     assert refused.status_code == 400
     assert "Give the reason for declining" in refused.get_data(as_text=True)
-    assert (fetch(submission.id).evaluation_decision, fetch(submission.id).status) == (
-        None,
-        "in_review",
-    )
+    assert decision_and_status(fetch, submission.id) == (None, "in_review")
     accepted = post(
         client,
         submission.id,
@@ -236,16 +248,16 @@ def test_an_evaluation_cannot_make_an_impossible_move(
     make_submission: Callable[..., Submission],
     fetch: Callable[[int], Submission],
 ) -> None:
-    login(client, role="clinician")
-    submission = make_submission(status="in_review")
-    response = post(
+    submission, response = evaluate(
         client,
-        submission.id,
-        "evaluation",
-        {"decision": "proceed_to_evaluation", "then_status": "closed"},
+        login,
+        make_submission,
+        "in_review",
+        decision="proceed_to_evaluation",
+        then_status="closed",
     )
     assert response.status_code == 400
-    assert fetch(submission.id).evaluation_decision is None
+    assert decision_and_status(fetch, submission.id) == (None, "in_review")
 
 
 def test_next_case_goes_through_the_open_cases_of_the_same_view(
@@ -421,8 +433,8 @@ def test_a_lost_race_at_commit_is_a_conflict_not_an_overwrite(
         db.session.add(target)
         actor = db.session.get(StaffUser, staff.id)
         assert actor is not None
-        with pytest.raises(services.ConflictError):
-            services.change_status(target, "needs_more_info", 1, actor)
+        with pytest.raises(workflow.ConflictError):
+            operations.change_status(target, "needs_more_info", 1, actor)
         db.session.remove()
     stored = fetch(submission.id)
     assert (stored.status, stored.version) == ("declined", 2)

@@ -1,0 +1,320 @@
+"""The staff workspace's reads: the queue page with its counts and urgent drafts, the next case,
+the staff to assign to, and the audit entry of every page view.
+
+Audit details hold identifiers and parameters, never answer contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import defer, joinedload
+
+from app import audit, clinic, questionnaire, submissions
+from app.extensions import db
+from app.models import (
+    STATUSES,
+    Draft,
+    QueueCount,
+    StaffUser,
+    Submission,
+    SubmissionSearchTerm,
+    utcnow,
+)
+from app.review.search import (
+    ALL_STATUSES,
+    QueueFilters,
+    in_queue_order,
+    name_only_terms,
+    queue_conditions,
+)
+from app.review.workflow import OPEN_STATUSES
+
+NEXT_CASE_WINDOW = 200
+ACUTE_ROWS_MAX = 500
+
+
+def record_view(action: str, target: Any = None, **detail: Any) -> None:
+    """Audit a page view or an export in a transaction of its own, and commit it.
+
+    The read transaction ends first: on SQLite a transaction that has read cannot take the
+    write lock once someone else has written, so the entry is written in a fresh one.
+    """
+    session = db.session()
+    expire = session.expire_on_commit
+    # What the page read stays loaded: an audit insert changes none of it, and reloading the
+    # signed-in account after each commit would cost two more queries a page.
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        audit.record(action, target, **detail)
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def submission_or_404(submission_id: int) -> Submission:
+    return db.session.get(Submission, submission_id) or abort(404)
+
+
+def assignable_staff() -> list[tuple[int, str]]:
+    """Enabled staff accounts as (id, email), for the assignment form."""
+    rows = db.session.execute(
+        select(StaffUser.id, StaffUser.email)
+        .where(StaffUser.is_enabled.is_(True))
+        .order_by(StaffUser.email)
+    )
+    return [(row.id, row.email) for row in rows]
+
+
+def next_case(filters: QueueFilters, user: StaffUser, after_id: int) -> int | None:
+    """The open case to work after ``after_id`` in a queue view: the one after it in the view's
+    order, or the view's first when it has left the view (its status changed, say)."""
+    ids = db.session.scalars(
+        in_queue_order(select(Submission.id), filters, user.id)
+        .where(Submission.status.in_(OPEN_STATUSES))
+        .limit(NEXT_CASE_WINDOW)
+    ).all()
+    if after_id in ids:
+        position = ids.index(after_id)
+        return ids[position + 1] if position + 1 < len(ids) else None
+    return ids[0] if ids else None
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @classmethod
+    def clamp(cls, number: int, per_page: int, total: int) -> Pagination:
+        pages = max(1, math.ceil(total / per_page))
+        return cls(min(max(number, 1), pages), per_page, total)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    reference: str
+    name: str
+    submitted_at: dt.datetime
+    outcome: str
+    priority: int
+    is_urgent: bool
+    status: str
+    assignee: str | None
+    version: int = 0
+    age: int | None = None
+    language: str | None = None
+    contact: str | None = None
+    top_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class UrgentDraftRow:
+    id: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_step: str | None
+    signals: tuple[str, ...]
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    counts: dict[str, int]
+    pagination: Pagination
+    urgent_drafts: list[UrgentDraftRow] = field(default_factory=list)
+
+
+def patient_name(answers: Mapping[str, Any]) -> str:
+    return " ".join(str(answers.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
+
+
+def status_counts(
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+) -> dict[str, int]:
+    """Submissions per status under the filters other than status, in one query.
+
+    With no filter but the outcome, the counts the database triggers keep (QueueCount) are
+    summed; with a name search alone, the search terms (which carry their submission's status)
+    are counted. Otherwise one conditional count per status lets the database walk the index
+    that serves the filter (each ends with the status column).
+    """
+    if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
+        rows = db.session.execute(
+            select(SubmissionSearchTerm.status, func.count())
+            .where(*submissions.every_term(terms))
+            .group_by(SubmissionSearchTerm.status)
+        ).tuples()
+        return {str(status): int(count) for status, count in rows if count}
+    only_outcome = filters.outcome and len(conditions) == 1
+    if not conditions or only_outcome:
+        statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
+            QueueCount.status
+        )
+        if only_outcome:
+            statement = statement.where(QueueCount.outcome == filters.outcome)
+        counted = db.session.execute(statement).tuples()
+        return {str(status): int(count) for status, count in counted if count}
+    counts = db.session.execute(
+        select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
+            *conditions
+        )
+    ).one()
+    return {status: int(count) for status, count in zip(STATUSES, counts, strict=True) if count}
+
+
+def queue_total(filters: QueueFilters, counts: Mapping[str, int]) -> int:
+    """How many submissions the filters show: a status's, all, or the open ones (default)."""
+    if filters.status == ALL_STATUSES:
+        return sum(counts.values())
+    if filters.status:
+        return counts.get(filters.status, 0)
+    return sum(counts.get(status, 0) for status in OPEN_STATUSES)
+
+
+def acute_priority() -> int | None:
+    """The lowest priority of an acute safety signal (clinical-rules.md §6.3), or None when
+    the settings do not tell acute apart."""
+    settings = clinic.current().rules
+    if settings.priority_acute_bonus <= 0:
+        return None
+    return settings.priority_base_urgent + settings.priority_acute_bonus
+
+
+def _page_ids(
+    filters: QueueFilters, user_id: int, total: int, limit: int, offset: int
+) -> list[int]:
+    """The ids of one page: acute signals first, newest first (a few rows, read by their
+    own query), then the rest in priority order (an index walk, as before)."""
+    acute = acute_priority()
+    statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
+    if acute is None:
+        return list(db.session.scalars(statement.limit(limit).offset(offset)))
+    acute_ids = list(
+        db.session.scalars(
+            statement.where(Submission.priority >= acute)
+            .order_by(None)
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+            .limit(ACUTE_ROWS_MAX)
+        )
+    )
+    first = acute_ids[offset : offset + limit]
+    rest = limit - len(first)
+    if rest <= 0:
+        return first
+    others = statement.where(Submission.priority < acute)
+    others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
+    return first + list(db.session.scalars(others))
+
+
+def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
+    """One page of the queue: acute signals first (newest first), then priority order; the
+    counts per status, and the urgent drafts on the default view (not over a search)."""
+    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
+    total = queue_total(filters, counts)
+    pagination = Pagination.clamp(number, per_page, total)
+    page_ids = _page_ids(filters, user.id, total, per_page, pagination.offset)
+    loaded = db.session.scalars(
+        select(Submission)
+        .where(Submission.id.in_(page_ids))
+        .options(
+            joinedload(Submission.assigned_to),
+            defer(Submission.answers),
+            defer(Submission.decision),
+        )
+    ).all()
+    position = {submission_id: index for index, submission_id in enumerate(page_ids)}
+    rows = [_queue_row(s) for s in sorted(loaded, key=lambda s: position[s.id])]
+    drafts = urgent_drafts() if not filters.q else []
+    record_view(
+        "view_queue",
+        page=pagination.number,
+        results=total,
+        urgent_drafts=len(drafts),
+        **filters.audit_detail(),
+    )
+    return QueuePage(rows, counts, pagination, drafts)
+
+
+def _queue_row(s: Submission) -> QueueRow:
+    summary = s.summary or {}
+    return QueueRow(
+        id=s.id,
+        reference=s.reference,
+        name=patient_name(summary),
+        submitted_at=s.submitted_at,
+        outcome=s.outcome,
+        priority=s.priority,
+        is_urgent=s.is_urgent,
+        status=s.status,
+        assignee=s.assigned_to.email if s.assigned_to else None,
+        version=s.version,
+        age=summary.get("age_years"),
+        language=summary.get("preferred_language"),
+        contact=summary.get("preferred_contact"),
+        top_reason=summary.get("top_reason"),
+    )
+
+
+def urgent_drafts(limit: int = 50) -> list[UrgentDraftRow]:
+    """Unfinished questionnaires with a safety signal that have not expired."""
+    drafts = db.session.scalars(
+        select(Draft)
+        .where(
+            Draft.is_urgent.is_(True),
+            Draft.submitted_at.is_(None),
+            Draft.expires_at > utcnow(),
+        )
+        .order_by(Draft.priority.desc(), Draft.created_at, Draft.id)
+        .limit(limit)
+    )
+    return [_draft_row(d) for d in drafts]
+
+
+def _draft_row(draft: Draft) -> UrgentDraftRow:
+    steps = list(draft.completed_steps or [])
+    last = questionnaire.step_by_name(steps[-1]) if steps else None
+    decision = draft.safety_decision or {}
+    signals = tuple(
+        str(r.get("id"))
+        for r in decision.get("rules", [])
+        if r.get("category", "safety") == "safety"
+    )
+    answers = draft.answers or {}
+    contact = " · ".join(str(answers[k]) for k in ("phone", "email") if answers.get(k))
+    return UrgentDraftRow(
+        id=draft.id,
+        created_at=draft.created_at,
+        updated_at=draft.updated_at,
+        last_step=last.title if last else None,
+        signals=signals,
+        name=patient_name(answers),
+        contact=contact,
+    )
