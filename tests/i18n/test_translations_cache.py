@@ -3,10 +3,15 @@ follows ``force_locale`` and ``refresh``, and is the request's own."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask, session
 from flask_babel import force_locale, get_translations, refresh
 
 from app.i18n import translations
+
+# Choosing a locale reads the clinic's languages, which stores the settings' first version: the
+# db fixture empties the table again, so later tests start from their own app's config.
+pytestmark = pytest.mark.usefixtures("db")
 
 WORD = "Continue"  # a message the Spanish catalogue translates
 
