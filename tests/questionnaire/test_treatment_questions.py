@@ -280,3 +280,20 @@ def test_new_optional_document_fields(e1: dict[str, Any]) -> None:
         "augmentation_weeks": "Expected a whole number, got string.",
         "therapy_trials-0-weeks": "Enter a number from 1 to 520.",
     }
+
+
+def test_the_answer_values_are_those_the_rules_read() -> None:
+    """One set of values each: the questionnaire asks what app/rules/treatment_data.py reads."""
+    from app import rules
+    from app.questionnaire import ALL_ITEMS
+    from app.questionnaire.conditions import DEFAULT_OFFER, TREATMENTS
+    from app.rules import treatment_data as data
+
+    assert TREATMENTS == rules.TREATMENTS
+    assert rules.Settings().treatments_offered == DEFAULT_OFFER
+    assert ALL_ITEMS["head_implants"].values == data.HEAD_IMPLANTS
+    assert ALL_ITEMS["body_devices"].values == data.BODY_DEVICES
+    assert ALL_ITEMS["seizure_history"].values == data.SEIZURE_HISTORY
+    assert ALL_ITEMS["medication_trials.when_ended"].values == data.WHEN_ENDED
+    assert ALL_ITEMS["therapy_trials.when_ended"].values == data.WHEN_ENDED
+    assert ALL_ITEMS["insurance_type"].values == data.INSURANCE_TYPES
