@@ -297,3 +297,26 @@ def test_the_answer_values_are_those_the_rules_read() -> None:
     assert ALL_ITEMS["medication_trials.when_ended"].values == data.WHEN_ENDED
     assert ALL_ITEMS["therapy_trials.when_ended"].values == data.WHEN_ENDED
     assert ALL_ITEMS["insurance_type"].values == data.INSURANCE_TYPES
+
+
+def test_what_the_clinic_offers_comes_from_offering_then_the_source_then_the_default() -> None:
+    from app.questionnaire import Offered, offer_source, offered_treatments
+    from app.questionnaire.conditions import DEFAULT_OFFER, _sources
+
+    saved = list(_sources)
+    try:
+        offer_source(lambda: None)  # no app context: it cannot say
+        assert offered_treatments() == frozenset(DEFAULT_OFFER)
+        offer_source(lambda: ("tms",))
+        assert offered_treatments() == {"tms"}
+        assert Offered(("tms", "ect_referral")).evaluate({})
+        with offering(("ect_referral",)):  # what validation is given wins
+            assert offered_treatments() == {"ect_referral"}
+            assert not Offered(("iv_ketamine",)).evaluate({})
+        assert offered_treatments() == {"tms"}
+    finally:
+        _sources[:] = saved
+    with pytest.raises(ValueError, match="Offered needs treatments"):
+        Offered(("homeopathy",))
+    with pytest.raises(ValueError, match="Offered needs treatments"):
+        Offered(())
