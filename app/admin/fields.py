@@ -55,6 +55,25 @@ DRUG_CLASSES_TEXT = ", ".join(DRUG_CLASS_NAMES)
 CRITERIA = tuple(
     f.name for f in fields(payers.PayerProfile) if f.name in payers.EDITABLE and f.name != "label"
 )
+# What each criterion of a payer profile means (the page's key to the criteria lines).
+CRITERION_HELP: dict[str, Any] = {
+    "min_failed_trials": _l("adequate failed antidepressant trials the payer asks for"),
+    "count_intolerance": _l("a medicine stopped for side effects counts as a trial"),
+    "min_classes": _l("different antidepressant classes among the failed trials (0: any)"),
+    "min_weeks": _l("weeks at dose of each failed trial (none: the clinic's adequate trial)"),
+    "augmentation_kinds": _l("kinds of added medicine tried (0: not asked)"),
+    "psychotherapy": _l("a talking therapy tried without enough help"),
+    "augmentation_or_psychotherapy": _l("either an added medicine or a talking therapy will do"),
+    "min_phq9": _l("PHQ-9 total the payer expects (none: not asked)"),
+    "oral_ad_required": _l("taking an antidepressant by mouth now"),
+    "oral_ad_not_failed": _l("that antidepressant is not one that failed"),
+    "max_age": _l("oldest age the policy covers (none: no limit)"),
+    "nonresponse_max_pct": _l("most improvement that still counts as no response, in "
+                              "percent (none: not asked)"),
+    "excludes_active_si": _l("not covered with current suicidal thoughts"),
+    "excludes_bipolar": _l("not covered in bipolar disorder"),
+    "excludes_untreated_sud": _l("not covered with an untreated substance use problem"),
+}  # fmt: skip
 # The allowed values of the clinic's own choice settings (the rules' are rules.settings.CHOICES).
 CLINIC_CHOICES: dict[str, tuple[str, ...]] = {
     "weight_unit": ("lb", "kg"),

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from app import clinic
+from app.admin.fields import CRITERIA, CRITERION_HELP
 from tests.admin.test_settings_page import URL, _form, _post, _versions
 
 
@@ -55,6 +56,8 @@ def test_the_page_shows_the_pathway_settings(
     assert "Legacy 4-trial policy" in page
     assert "A cochlear implant (a hearing implant)" in page  # the questionnaire's words
     assert "The clinic's edits in force: (as the preset)" in page
+    assert "What each criterion means" in page
+    assert set(CRITERION_HELP) == set(CRITERIA)  # every criterion line is explained
 
 
 def test_offering_no_treatment_is_refused_by_the_field_and_in_the_summary(
