@@ -1060,7 +1060,7 @@ HEALTH = Step(
             N_("What is it, and where?"),
             200,
             required=False,
-            help=N_("Optional."),
+            help=N_("Optional. Only if you chose a metal or device above."),
             shown_if=AnyOf(*(Contains("head_implants", value) for value in IMPLANT_VALUES)),
         ),
         _multi(
@@ -1101,6 +1101,10 @@ HEALTH = Step(
                 Choice("1_to_5_years_ago", N_("1 to 5 years ago")),
                 Choice("over_5_years_ago", N_("More than 5 years ago")),
                 Choice("unsure", N_("Not sure")),
+            ),
+            help=N_(
+                "Only if you have had a seizure other than with a high fever as a young child "
+                "or during ECT."
             ),
             shown_if=AnyOf(*(Contains("seizure_history", v) for v in SEIZURES_THAT_MATTER)),
         ),
@@ -1350,7 +1354,7 @@ LOGISTICS_CONSENT = Step(
             N_("Name of your insurance plan"),
             100,
             required=False,
-            help=N_("Optional. For example, the name on your insurance card."),
+            help=N_("Optional, if you have insurance. For example, the name on your card."),
             shown_if=In(
                 "insurance_type",
                 tuple(c.value for c in INSURANCE_TYPES if c.value not in ("self_pay", "unsure")),
