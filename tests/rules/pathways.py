@@ -340,7 +340,6 @@ EXACT = {
     ("P4", "iv_ketamine"),
     ("P5", "esketamine"),
     ("P5", "iv_ketamine"),
-    ("P5", "ect_referral"),
     ("P7", "esketamine"),
     ("P7", "iv_ketamine"),
     ("P7", "ect_referral"),
