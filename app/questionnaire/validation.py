@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from app.questionnaire.conditions import has_answer, holds, offering
-from app.questionnaire.definition import FIELD_NAMES, STEPS
+from app.questionnaire.definition import FIELD_NAMES, STEPS, element_for
 from app.questionnaire.flow import not_offered
 from app.questionnaire.i18n import N_
 from app.questionnaire.model import FieldError, Group, Item, Step
@@ -589,8 +589,8 @@ def _hidden_answers(
     hidden: list[FieldError] = []
     for key, value in doc.items():
         if key in FIELD_NAMES and key not in cleaned and key not in failed:
-            if value in (None, "", []):
-                continue
+            if value in (None, "", []) or (value is False and _tick(key)):
+                continue  # no answer (an unticked box is none either)
             treatments = not_offered(key)
             if treatments:
                 names = " or ".join(TREATMENT_NAMES[t] for t in treatments)
@@ -598,3 +598,9 @@ def _hidden_answers(
             else:
                 hidden.append(FieldError(key, MSG_HIDDEN_FIELD, {"name": key}))
     return hidden
+
+
+def _tick(name: str) -> bool:
+    """Whether ``name`` is a box to tick (``false`` is not ticking it, no answer)."""
+    element = element_for(name)
+    return isinstance(element, Item) and element.must_be_true

@@ -320,3 +320,11 @@ def test_what_the_clinic_offers_comes_from_offering_then_the_source_then_the_def
         Offered(("homeopathy",))
     with pytest.raises(ValueError, match="Offered needs treatments"):
         Offered(())
+
+
+def test_an_unticked_box_of_a_hidden_question_is_no_answer(e1: dict[str, Any]) -> None:
+    """``"no_therapy_trials": false`` beside therapy trials says nothing: not refused."""
+    doc = {**copy.deepcopy(e1), "no_therapy_trials": False}
+    assert _doc_errors(doc, ("esketamine",)) == {}
+    doc["no_therapy_trials"] = True  # ticked, yet the trials hide it: refused
+    assert list(_doc_errors(doc, ("esketamine",))) == ["no_therapy_trials"]
