@@ -5,7 +5,9 @@ validation and the FHIR ``Questionnaire`` are all derived from ``definition.STEP
 """
 
 from app.questionnaire.conditions import (
+    DEFAULT_OFFER,
     DEPRESSION_PATHWAY,
+    TREATMENTS,
     AllOf,
     AnyOf,
     AtLeast,
@@ -77,6 +79,7 @@ from app.questionnaire.validation import clean_step, validate_document
 
 __all__ = [
     "ALL_ITEMS",
+    "DEFAULT_OFFER",
     "DEPRESSION_PATHWAY",
     "DRUGS",
     "FIELD_NAMES",
@@ -87,6 +90,7 @@ __all__ = [
     "SAFETY_NOW_SHOWN_IF",
     "STEPS",
     "TOTAL_STEPS",
+    "TREATMENTS",
     "AllOf",
     "AnyOf",
     "AtLeast",

@@ -328,3 +328,18 @@ def test_an_unticked_box_of_a_hidden_question_is_no_answer(e1: dict[str, Any]) -
     assert _doc_errors(doc, ("esketamine",)) == {}
     doc["no_therapy_trials"] = True  # ticked, yet the trials hide it: refused
     assert list(_doc_errors(doc, ("esketamine",))) == ["no_therapy_trials"]
+
+
+def test_review_rows_follow_the_offer_given(e1: dict[str, Any]) -> None:
+    """The patient's review page shows what the clinic asks now; a reader of stored answers
+    (decided under another offer) shows them all with ``offering(TREATMENTS)``."""
+    from app.questionnaire import DEFAULT_OFFER, TREATMENTS, review_rows
+
+    answers = {**copy.deepcopy(e1), **TMS_HEALTH, "can_attend_tms_schedule": "yes"}
+
+    def fields(offered: tuple[str, ...]) -> set[str]:
+        with offering(offered):
+            return {row.field for _, rows in review_rows(answers) for row in rows}
+
+    assert "head_implants" not in fields(DEFAULT_OFFER)
+    assert {"head_implants", "body_devices", "can_attend_tms_schedule"} <= fields(TREATMENTS)
