@@ -34,8 +34,8 @@ def test_the_corpus_has_every_outcome() -> None:
 
 def test_the_fingerprint_sees_a_change_of_behaviour() -> None:
     # A change of threshold stands for a change of code: the same corpus decides differently.
-    assert fingerprint(Settings(min_trial_weeks=10)) != fingerprint()
-    assert fingerprint(Settings(settings_version=4)) == fingerprint()  # the name is not hashed
+    assert fingerprint(Settings(min_trial_weeks=10)) != fingerprint(Settings())
+    assert fingerprint(Settings(settings_version=4)) == fingerprint(Settings())  # name not hashed
 
 
 def test_the_fingerprint_sees_the_other_treatments() -> None:
