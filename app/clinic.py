@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
-from app import rules
+from app import questionnaire, rules
 
 EXTENSION_KEY = "prescreen.clinic"
 
@@ -118,6 +118,13 @@ def init_app(app: Flask) -> None:
     # the request's own write lock on SQLite.
     app.before_request(_check_settings)
     app.context_processor(lambda: {"clinic": current()})
+    # The questions only one treatment needs are asked where the clinic offers it.
+    questionnaire.offer_source(_offered)
+
+
+def _offered() -> tuple[str, ...] | None:
+    """The treatments the clinic offers now (for the questionnaire's ``Offered`` conditions)."""
+    return current().rules.treatments_offered if has_app_context() else None
 
 
 def _check_settings() -> None:

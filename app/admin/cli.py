@@ -116,7 +116,7 @@ def changed_settings(current: ClinicSettings, assignments: tuple[str, ...]) -> C
         if name not in known:
             _fail(f"unknown setting {name!r}: the settings are {', '.join(sorted(known))}.")
         if known[name].startswith("rules."):
-            rule_text[name] = _dose_table(current, text) if name == "dose_table" else text
+            rule_text[name] = _rows(current, name, text) if name in _TABLES else text
         else:
             clinic_values[name] = _clinic_value(name, text)
     config = {config_key(k): v for k, v in to_document(current.rules).items()}
@@ -129,18 +129,22 @@ def changed_settings(current: ClinicSettings, assignments: tuple[str, ...]) -> C
     return dataclasses.replace(current, rules=rule_settings, **clinic_values)
 
 
-def _dose_table(current: ClinicSettings, text: str) -> dict[str, Any]:
+# The tables a medicine a row; rows given as JSON change those rows of the table in force.
+_TABLES = {"dose_table": "mg/day or null", "drug_classes": "its class or null"}
+
+
+def _rows(current: ClinicSettings, name: str, text: str) -> dict[str, Any]:
     """Rows given as JSON change those rows of the table in force."""
     try:
         rows = json.loads(text)
     except ValueError:
-        _fail("dose_table must be a JSON object of medicine to mg/day or null.")
+        rows = None
     if not isinstance(rows, dict):
-        _fail("dose_table must be a JSON object of medicine to mg/day or null.")
+        _fail(f"{name} must be a JSON object of medicine to {_TABLES[name]}.")
     unknown = sorted(set(rows) - KNOWN_DRUGS)
     if unknown:
-        _fail(f"dose_table: {', '.join(unknown)} not a medicine of the questionnaire.")
-    return {**dict(current.rules.dose_table), **rows}
+        _fail(f"{name}: {', '.join(unknown)} not a medicine of the questionnaire.")
+    return {**dict(getattr(current.rules, name)), **rows}
 
 
 def _clinic_value(name: str, text: str) -> Any:

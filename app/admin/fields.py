@@ -6,18 +6,23 @@ one ``Setting`` here; its form field is made from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.questionnaire.definition import HEAD_IMPLANTS
+from app.rules import payers
 from app.rules.data import DOSE_TABLE
+from app.rules.treatment_data import DRUG_CLASS_NAMES
 
 GROUPS: dict[str, Any] = {
     "eligibility": _l("Who can be a candidate"),
     "safety": _l("Safety and crisis resources"),
     "blood_pressure": _l("Blood pressure"),
     "treatments": _l("Other treatments and scores"),
+    "pathways": _l("Treatments offered, payer profiles, TMS and ECT"),
     "doses": _l("Minimum daily doses"),
     "priority": _l("Queue priority"),
     "clinic": _l("The clinic"),
@@ -36,7 +41,39 @@ CHOICE_LABELS: dict[str, Any] = {
     "kg": _l("Kilograms (kg)"),
     "ft_in": _l("Feet and inches"),
     "cm": _l("Centimetres (cm)"),
+    "esketamine": _l("Esketamine nasal spray (Spravato)"),
+    "iv_ketamine": _l("IV ketamine"),
+    "tms": _l("TMS (transcranial magnetic stimulation)"),
+    "ect_referral": _l("Referral for ECT (electroconvulsive therapy)"),
 }
+# The TMS implants, as the questionnaire names them (translated where shown).
+IMPLANT_CHOICES = tuple(
+    (c.value, c.label) for c in HEAD_IMPLANTS if c.value not in ("none", "unsure")
+)
+DRUG_CLASSES_TEXT = ", ".join(DRUG_CLASS_NAMES)
+# A payer profile's criteria a clinic edits on the page (its label stays the preset's).
+CRITERIA = tuple(
+    f.name for f in fields(payers.PayerProfile) if f.name in payers.EDITABLE and f.name != "label"
+)
+# What each criterion of a payer profile means (the page's key to the criteria lines).
+CRITERION_HELP: dict[str, Any] = {
+    "min_failed_trials": _l("adequate failed antidepressant trials the payer asks for"),
+    "count_intolerance": _l("a medicine stopped for side effects counts as a trial"),
+    "min_classes": _l("different antidepressant classes among the failed trials (0: any)"),
+    "min_weeks": _l("weeks at dose of each failed trial (none: the clinic's adequate trial)"),
+    "augmentation_kinds": _l("kinds of added medicine tried (0: not asked)"),
+    "psychotherapy": _l("a talking therapy tried without enough help"),
+    "augmentation_or_psychotherapy": _l("either an added medicine or a talking therapy will do"),
+    "min_phq9": _l("PHQ-9 total the payer expects (none: not asked)"),
+    "oral_ad_required": _l("taking an antidepressant by mouth now"),
+    "oral_ad_not_failed": _l("that antidepressant is not one that failed"),
+    "max_age": _l("oldest age the policy covers (none: no limit)"),
+    "nonresponse_max_pct": _l("most improvement that still counts as no response, in "
+                              "percent (none: not asked)"),
+    "excludes_active_si": _l("not covered with current suicidal thoughts"),
+    "excludes_bipolar": _l("not covered in bipolar disorder"),
+    "excludes_untreated_sud": _l("not covered with an untreated substance use problem"),
+}  # fmt: skip
 # The allowed values of the clinic's own choice settings (the rules' are rules.settings.CHOICES).
 CLINIC_CHOICES: dict[str, tuple[str, ...]] = {
     "weight_unit": ("lb", "kg"),
@@ -55,9 +92,9 @@ class Setting:
     meaning: Any
     allowed: Any
     source: str
-    kind: str = (
-        "int"  # int, bool, text, optional_text, emails, dose_table, languages, fixed, choice
-    )
+    # int, bool, text, optional_text, emails, dose_table, languages, fixed, choice, treatments,
+    # implants, payer_preset, payer_criteria, drug_classes
+    kind: str = "int"
     low: int | None = None
     high: int | None = None
 
@@ -74,6 +111,22 @@ def _rule(name: str, *args: Any, **kwargs: Any) -> Setting:
 
 def _range(low: int, high: int) -> Any:
     return _l("A whole number from %(low)s to %(high)s.", low=low, high=high)
+
+
+def _payer(treatment: str, name: Any) -> tuple[Setting, Setting]:
+    """The preset chosen for a treatment, and the clinic's edits of its criteria."""
+    return (
+        _rule(f"payer_profile_{treatment}", "pathways", _l("Payer profile: %(treatment)s",
+              treatment=name), _l("The policy of the clinic's main payer: a starting point to "
+              "check against the payer's current policy."), _l("One of the presets."),
+              "clinical-pathways.md §5.1", kind="payer_preset"),
+        _rule(f"payer_profile_edits.{treatment}", "pathways", _l("Criteria of this payer "
+              "profile: %(treatment)s", treatment=name), _l("The preset's criteria with the "
+              "clinic's edits, one a line: name, colon, value (a whole number, none, yes or "
+              "no). Change a value to edit the preset."), _l("Counts are whole numbers, 0 or "
+              "more; weeks, PHQ-9 and age may be none."), "clinical-pathways.md §5.1",
+              kind="payer_criteria"),
+    )  # fmt: skip
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -125,6 +178,36 @@ SETTINGS: tuple[Setting, ...] = (
     _rule("pcl5_cutoff", "treatments", _l("PCL-5 total suggesting PTSD"),
           _l("A PCL-5 total at or above this is reported to the clinician."), _range(31, 38),
           "[PCL5]", low=31, high=38),
+    _rule("treatments_offered", "pathways", _l("Treatments offered"),
+          _l("Each treatment offered gets an outcome of its own; questions only one treatment "
+             "needs are asked only where it is offered."),
+          _l("At least one."), "clinical-pathways.md §5.1", kind="treatments"),
+    _rule("coverage_affects_outcome", "pathways", _l("A payer criterion not met means review"),
+          _l("When the answers fall short of the payer profile, that treatment needs "
+             "clinician review (never “not a candidate now”); if no, the shortfall is only "
+             "listed."), _l("Yes or no."), "clinical-pathways.md §5.1", kind="bool"),
+    *_payer("tms", _l("TMS")),
+    *_payer("esketamine", _l("esketamine")),
+    _rule("tms_min_failed_trials", "pathways", _l("Failed trials for TMS"),
+          _l("Adequate failed antidepressant trials in the current episode for TMS."),
+          _range(1, 4), "[TMS-510K] [LCD-NOVITAS]", low=1, high=4),
+    _rule("tms_count_intolerance", "pathways", _l("Medicines stopped for side effects count "
+          "for TMS"), _l("A trial stopped for side effects counts towards the TMS trials."),
+          _l("Yes or no."), "[LCD] [UHC] [CENTENE]", kind="bool"),
+    _rule("tms_contraindicated_implants", "pathways", _l("Implants that rule out TMS"),
+          _l("A patient reporting one of them is not a TMS candidate now. Remove one only "
+             "with the medical director's sign-off."),
+          _l("Any of the implants the questionnaire asks about."), "[TMS-LABEL] [LCD]",
+          kind="implants"),
+    _rule("ect_suggest_after_failed_trials", "pathways",
+          _l("Failed trials before suggesting an ECT referral"),
+          _l("With this many adequate failed trials, staff are told to discuss a referral."),
+          _range(2, 10), "[KELLNER-2020]", low=2, high=10),
+    _rule("drug_classes", "pathways", _l("Class of each medicine"),
+          _l("Payers ask for failed trials from different classes. One line a medicine: "
+             "name, colon, class; 'none' where no class applies."),
+          _l("Medicines of the questionnaire only; classes: %(classes)s, or none.",
+             classes=DRUG_CLASSES_TEXT), "clinical-pathways.md §5.1", kind="drug_classes"),
     _rule("dose_table", "doses", _l("Minimum daily dose of each medicine (mg/day)"),
           _l("A trial below this dose is not adequate. One line a medicine: name, colon, "
              "dose; 'none' where no dose applies."),
@@ -246,11 +329,28 @@ KNOWN_DRUGS = frozenset(DOSE_TABLE)
 
 
 def value_at(settings: Any, path: str) -> Any:
-    """The value of ``rules.min_age_years`` or ``crisis_line`` in a ClinicSettings."""
+    """The value of ``rules.min_age_years`` or ``crisis_line`` in a ClinicSettings (a part of a
+    mapping setting by its key: ``rules.payer_profile_edits.tms``, empty if it has none)."""
     value = settings
     for part in path.split("."):
-        value = getattr(value, part)
+        value = dict(value.get(part) or {}) if isinstance(value, Mapping) else getattr(value, part)
     return value
+
+
+def treatment_of(setting: Setting) -> str:
+    """The treatment of a payer setting (``rules.payer_profile_edits.tms``: ``tms``)."""
+    return setting.path.rpartition(".")[2].removeprefix("payer_profile_")
+
+
+def criteria_lines(criteria: Mapping[str, Any]) -> str:
+    """A payer profile's criteria as the page writes them: ``name: value`` lines."""
+    return "\n".join(f"{name}: {criterion_text(value)}" for name, value in criteria.items())
+
+
+def criterion_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "none" if value is None else str(value)
 
 
 def shown(setting: Setting, value: Any) -> str:
@@ -259,8 +359,14 @@ def shown(setting: Setting, value: Any) -> str:
         return "\n".join(
             f"{drug}: {'none' if dose is None else _number(dose)}" for drug, dose in value.items()
         )
-    if setting.kind in ("languages", "emails"):
+    if setting.kind in ("languages", "emails", "treatments", "implants"):
         return ", ".join(value)
+    if setting.kind == "payer_preset":
+        return str(payers.PRESETS[treatment_of(setting)][value].label)
+    if setting.kind == "payer_criteria":  # the edits: what differs from the preset
+        return criteria_lines(value) if value else str(_l("(as the preset)"))
+    if setting.kind == "drug_classes":
+        return "\n".join(f"{drug}: {kind or 'none'}" for drug, kind in value.items())
     if setting.kind == "bool":
         return "yes" if value else "no"
     if setting.kind == "choice":

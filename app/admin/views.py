@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app import clinic
 from app.admin import bp, forms, preview, services
-from app.admin.fields import GROUPS, SETTINGS, shown, value_at
+from app.admin.fields import CRITERION_HELP, GROUPS, SETTINGS, shown, value_at
 from app.auth.decorators import role_required
 from app.auth.menu import staff_menu
 from app.review.labels import OUTCOME_LABELS, label
@@ -26,6 +26,7 @@ def _render(form: forms.SettingsForm, current: object, **context: object) -> str
         shown=shown,
         value_at=value_at,
         outcome_label=lambda code: label(OUTCOME_LABELS, code),
+        criterion_help=CRITERION_HELP,
         **context,
     )
 

@@ -133,7 +133,9 @@ def read(resource: Any) -> Accepted:
     if problems:
         raise Refusal(422, [(p.code, p.link_id, p.message) for p in problems])
     as_of = utcnow().date()
-    cleaned, errors = questionnaire.validate_document(answers, as_of, refuse_hidden=True)
+    cleaned, errors = questionnaire.validate_document(
+        answers, as_of, refuse_hidden=True, offered=clinic.current().rules.treatments_offered
+    )
     if errors:
         raise Refusal(
             422,

@@ -12,7 +12,7 @@ from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from app import questionnaire
+from app import clinic, questionnaire
 from app.extensions import csrf, limiter
 from app.fhir import bp, intake, tokens
 from app.fhir.intake import Refusal
@@ -51,15 +51,17 @@ def _spanish(message: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _questionnaire(base_url: str, directory: str) -> str:
-    resource = questionnaire.to_fhir_questionnaire(base_url, _spanish)
+def _questionnaire(base_url: str, directory: str, offered: tuple[str, ...]) -> str:
+    resource = questionnaire.to_fhir_questionnaire(base_url, _spanish, offered)
     return json.dumps(resource, ensure_ascii=False)
 
 
 def questionnaire_text() -> str:
-    """The Questionnaire as JSON, its canonical URL from ``PUBLIC_URL`` (built once)."""
+    """The Questionnaire as JSON, its canonical URL from ``PUBLIC_URL``, with the questions of
+    the treatments the clinic offers (built once for each offer)."""
     config = current_app.config
-    return _questionnaire(config["PUBLIC_URL"], config["BABEL_TRANSLATION_DIRECTORIES"])
+    offered = tuple(sorted(clinic.current().rules.treatments_offered))
+    return _questionnaire(config["PUBLIC_URL"], config["BABEL_TRANSLATION_DIRECTORIES"], offered)
 
 
 def questionnaire_resource() -> dict[str, Any]:

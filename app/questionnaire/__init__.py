@@ -5,7 +5,9 @@ validation and the FHIR ``Questionnaire`` are all derived from ``definition.STEP
 """
 
 from app.questionnaire.conditions import (
+    DEFAULT_OFFER,
     DEPRESSION_PATHWAY,
+    TREATMENTS,
     AllOf,
     AnyOf,
     AtLeast,
@@ -15,10 +17,14 @@ from app.questionnaire.conditions import (
     Equals,
     In,
     IsEmpty,
+    Offered,
     Present,
     depression_pathway,
     has_answer,
     holds,
+    offer_source,
+    offered_treatments,
+    offering,
 )
 from app.questionnaire.definition import (
     ALL_ITEMS,
@@ -73,6 +79,7 @@ from app.questionnaire.validation import clean_step, validate_document
 
 __all__ = [
     "ALL_ITEMS",
+    "DEFAULT_OFFER",
     "DEPRESSION_PATHWAY",
     "DRUGS",
     "FIELD_NAMES",
@@ -83,6 +90,7 @@ __all__ = [
     "SAFETY_NOW_SHOWN_IF",
     "STEPS",
     "TOTAL_STEPS",
+    "TREATMENTS",
     "AllOf",
     "AnyOf",
     "AtLeast",
@@ -98,6 +106,7 @@ __all__ = [
     "IsEmpty",
     "Item",
     "Kind",
+    "Offered",
     "Present",
     "Problem",
     "ReviewRow",
@@ -119,6 +128,9 @@ __all__ = [
     "link_id",
     "merge_step",
     "next_step",
+    "offer_source",
+    "offered_treatments",
+    "offering",
     "previous_step",
     "prune_hidden",
     "questionnaire_url",

@@ -7,9 +7,20 @@ reads an absent (or wrongly typed) answer is false, which lets branching run on 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+
+TREATMENTS = ("esketamine", "iv_ketamine", "tms", "ect_referral")
+"""The treatments a clinic may offer (the same names as ``rules.TREATMENTS``)."""
+DEFAULT_OFFER = ("esketamine", "iv_ketamine")
+"""What a clinic offers when nothing says otherwise (the default of ``treatments_offered``)."""
+
+OfferSource = Callable[[], "Iterable[str] | None"]
+_offer: ContextVar[frozenset[str] | None] = ContextVar("prescreen_offer", default=None)
+_sources: list[OfferSource] = []
 
 
 def has_answer(value: object) -> bool:
@@ -171,6 +182,62 @@ class AllOf(Condition):
 
     def fields(self) -> set[str]:
         return _union(self.conditions)
+
+
+@dataclass(frozen=True)
+class Offered(Condition):
+    """The clinic offers one of ``treatments`` (a clinic setting, not an answer).
+
+    It reads no answer: ``offered_treatments()`` says what the clinic offers. A question only one
+    treatment needs carries it as its whole condition, so it is asked only where that treatment
+    is offered; the FHIR Questionnaire leaves such a question out where it is not.
+    """
+
+    treatments: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        unknown = set(self.treatments) - set(TREATMENTS)
+        if unknown or not self.treatments:
+            raise ValueError(f"Offered needs treatments among {TREATMENTS}, not {self.treatments}")
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        return not offered_treatments().isdisjoint(self.treatments)
+
+    def fields(self) -> set[str]:
+        return set()
+
+
+def offered_treatments() -> frozenset[str]:
+    """The treatments the clinic offers, for ``Offered`` conditions.
+
+    Inside ``offering(...)`` (validation given a settings object: the command line, the FHIR
+    API), the treatments it names; else what the source set with ``offer_source`` says (the web
+    app: the clinic settings in force); else ``DEFAULT_OFFER``.
+    """
+    explicit = _offer.get()
+    if explicit is not None:
+        return explicit
+    for source in _sources:
+        offered = source()
+        if offered is not None:
+            return frozenset(offered)
+    return frozenset(DEFAULT_OFFER)
+
+
+@contextmanager
+def offering(treatments: Iterable[str]) -> Iterator[None]:
+    """Evaluate ``Offered`` conditions as if the clinic offered ``treatments``."""
+    token = _offer.set(frozenset(treatments))
+    try:
+        yield
+    finally:
+        _offer.reset(token)
+
+
+def offer_source(source: OfferSource) -> None:
+    """Set where ``offered_treatments`` looks outside ``offering``: a callable returning the
+    offered treatments, or ``None`` when it cannot say (no app context). Set once by the app."""
+    _sources[:] = [source]
 
 
 def _union(conditions: Sequence[Condition]) -> set[str]:

@@ -19,6 +19,7 @@ from app.questionnaire.conditions import (
     Equals,
     In,
     IsEmpty,
+    Offered,
     Present,
 )
 from app.questionnaire.i18n import N_, NC_
@@ -123,6 +124,67 @@ TREATMENT_RESPONSE = (
     Choice("full", N_("I got well")),
     Choice("unknown", N_("I don't know, or I stopped too soon")),
 )
+
+# When a medicine or a talking therapy ended (payers ask for dates; some count only the past
+# 5 years).
+WHEN_ENDED = (
+    Choice("ongoing", N_("It has not ended yet")),
+    Choice("within_12_months", N_("In the past 12 months")),
+    Choice("1_to_5_years_ago", N_("1 to 5 years ago")),
+    Choice("over_5_years_ago", N_("More than 5 years ago")),
+    Choice("unsure", N_("Not sure")),
+)
+
+HEAD_IMPLANTS = (
+    Choice("aneurysm_clip_or_coil", N_("A clip or coil for an aneurysm in the brain")),
+    Choice("cochlear_implant", N_("A cochlear implant (a hearing implant)")),
+    Choice(
+        "brain_stimulator_or_electrodes",
+        N_("A brain stimulator or electrodes (for example deep brain stimulation)"),
+    ),
+    Choice("vagus_nerve_stimulator", N_("A vagus nerve stimulator (VNS)")),
+    Choice("shunt", N_("A shunt that drains fluid from the brain")),
+    Choice("stent_head_or_neck", N_("A stent in a blood vessel of the head or neck")),
+    Choice(
+        "metal_fragments",
+        N_(
+            "Metal fragments in the head or neck (for example from a bullet, shrapnel or metalwork)"
+        ),
+    ),
+    Choice("eye_implant", N_("An implant or metal in the eye")),
+    Choice("magnetic_dental_implant", N_("Dental implants held by magnets")),
+    Choice("skull_plate_or_screws", N_("A metal plate or screws in the skull")),
+    Choice("other_metal_head_or_neck", N_("Other metal or another device in the head or neck")),
+    Choice("none", N_("None of these")),
+    Choice("unsure", N_("Not sure")),
+)
+IMPLANT_VALUES = tuple(c.value for c in HEAD_IMPLANTS if c.value not in ("none", "unsure"))
+
+SEIZURE_HISTORY = (
+    Choice("never", N_("Never")),
+    Choice("febrile_in_childhood_only", N_("Only with a high fever as a young child")),
+    Choice("during_ect_only", N_("Only during ECT treatment")),
+    Choice("withdrawal_related", N_("When stopping alcohol, drugs or a medicine (withdrawal)")),
+    Choice("epilepsy_diagnosed", N_("I have been diagnosed with epilepsy")),
+    Choice("other_seizure", N_("Another seizure")),
+    Choice("unsure", N_("Not sure")),
+)
+SEIZURES_THAT_MATTER = ("withdrawal_related", "epilepsy_diagnosed", "other_seizure")
+
+INSURANCE_TYPES = (
+    Choice("commercial", N_("Private insurance (through work or bought myself)")),
+    Choice("medicare", N_("Medicare")),
+    Choice("medicare_advantage", N_("A Medicare Advantage plan")),
+    Choice("medicaid", N_("Medicaid")),
+    Choice("military_or_va", N_("Military or veterans' coverage (TRICARE, VA)")),
+    Choice("self_pay", N_("I would pay myself")),
+    Choice("unsure", N_("Not sure")),
+)
+
+# Questions only one treatment needs (clinical-pathways.md §4.5): asked where it is offered.
+OFFERS_TMS: Condition = Offered(("tms",))
+OFFERS_TMS_OR_ECT: Condition = Offered(("tms", "ect_referral"))
+OFFERS_IV_KETAMINE: Condition = Offered(("iv_ketamine",))
 
 PHQ_GAD_SCALE = (
     Choice("0", N_("Not at all")),
@@ -572,6 +634,13 @@ MEDICATION_TRIALS = Group(
             ),
             required=False,
         ),
+        _enum(
+            "when_ended",
+            N_("When did you stop it?"),
+            WHEN_ENDED,
+            required=False,
+            help=N_("Optional."),
+        ),
         _ynu(
             "prescriber_said_full_dose",
             N_("Did your prescriber say you reached a full dose?"),
@@ -622,6 +691,18 @@ MEDICATIONS = Step(
                 Choice("other", N_("Something else")),
             ),
             help=N_("Choose all that apply."),
+            shown_if=_yes("augmentation_tried"),
+        ),
+        _int(
+            "augmentation_weeks",
+            N_("For about how many weeks did you take the added medicine?"),
+            0,
+            520,
+            required=False,
+            help=N_("Optional. If you tried more than one, the longest."),
+            unit="weeks",
+            noun=N_("the time"),
+            example=N_("10 weeks"),
             shown_if=_yes("augmentation_tried"),
         ),
         _enum(
@@ -676,6 +757,22 @@ THERAPY_TRIALS = Group(
             noun=N_("the number of sessions"),
             example="12",
         ),
+        _int(
+            "weeks",
+            N_("Over about how many weeks?"),
+            1,
+            520,
+            required=False,
+            unit="weeks",
+            noun=N_("the time"),
+            example=N_("12 weeks"),
+        ),
+        _ynu(
+            "current_episode",
+            N_("Was this during the current period of depression?"),
+            required=False,
+        ),
+        _enum("when_ended", N_("When did it end?"), WHEN_ENDED, required=False),
         _enum(
             "response",
             N_("How much did it help?"),
@@ -762,6 +859,11 @@ OTHER_TREATMENTS = Step(
             TREATMENT_RESPONSE,
             shown_if=_yes("prior_ketamine"),
             required_message=HOW_MUCH_HELPED,
+        ),
+        _ynu(
+            "prior_ketamine_ongoing",
+            N_("Are you still having ketamine or esketamine treatments?"),
+            shown_if=_yes("prior_ketamine"),
         ),
         _ynu(
             "prior_ketamine_problems",
@@ -936,9 +1038,75 @@ HEALTH = Step(
         _ynu(
             "brain_injury_or_pressure",
             N_(
-                "Have you had a head injury with lasting symptoms, a brain tumor, or any "
-                "condition that raises the pressure inside the skull?"
+                "Have you had a head injury with lasting symptoms, several head injuries or "
+                "concussions, a brain tumor, or any condition that raises the pressure inside "
+                "the skull?"
             ),
+        ),
+        _multi(
+            "head_implants",
+            N_("Do you have any metal or device in your head or neck?"),
+            HEAD_IMPLANTS,
+            exclusive=("none", "unsure"),
+            help=N_(
+                "Fillings, crowns, braces and jewelry you can take off do not count. Choose all "
+                "that apply, or “None of these”, or “Not sure”."
+            ),
+            required_message=N_("Choose what you have, or “None of these”, or “Not sure”."),
+            shown_if=OFFERS_TMS,
+        ),
+        _string(
+            "head_implants_text",
+            N_("What is it, and where?"),
+            200,
+            required=False,
+            help=N_("Optional. Only if you chose a metal or device above."),
+            shown_if=AnyOf(*(Contains("head_implants", value) for value in IMPLANT_VALUES)),
+        ),
+        _multi(
+            "body_devices",
+            N_("Do you have a pacemaker, a defibrillator or another implanted device?"),
+            (
+                Choice("pacemaker", N_("A pacemaker")),
+                Choice("defibrillator_icd", N_("An implanted defibrillator (ICD)")),
+                Choice("wearable_defibrillator", N_("A defibrillator vest you wear")),
+                Choice("spinal_cord_stimulator", N_("A spinal cord stimulator")),
+                Choice(
+                    "medication_pump",
+                    N_("An implanted medicine pump (for example for insulin or pain medicine)"),
+                ),
+                Choice("other", N_("Another implanted device")),
+                Choice("none", N_("None of these")),
+                Choice("unsure", N_("Not sure")),
+            ),
+            exclusive=("none", "unsure"),
+            help=N_("Choose all that apply, or “None of these”, or “Not sure”."),
+            required_message=N_("Choose what you have, or “None of these”, or “Not sure”."),
+            shown_if=OFFERS_TMS,
+        ),
+        _multi(
+            "seizure_history",
+            N_("Have you ever had a seizure (a fit or convulsion)?"),
+            SEIZURE_HISTORY,
+            exclusive=("never", "unsure"),
+            help=N_("Choose all that apply, or “Never”, or “Not sure”."),
+            required_message=N_("Choose an answer, or “Never”, or “Not sure”."),
+            shown_if=OFFERS_TMS_OR_ECT,
+        ),
+        _enum(
+            "seizure_last",
+            N_("When was the last one?"),
+            (
+                Choice("within_12_months", N_("In the past 12 months")),
+                Choice("1_to_5_years_ago", N_("1 to 5 years ago")),
+                Choice("over_5_years_ago", N_("More than 5 years ago")),
+                Choice("unsure", N_("Not sure")),
+            ),
+            help=N_(
+                "Only if you have had a seizure other than with a high fever as a young child "
+                "or during ECT."
+            ),
+            shown_if=AnyOf(*(Contains("seizure_history", v) for v in SEIZURES_THAT_MATTER)),
         ),
         _ynu("glaucoma_or_eye_pressure", N_("Do you have glaucoma or high pressure in the eye?")),
         _ynu(
@@ -950,6 +1118,12 @@ HEALTH = Step(
         _ynu(
             "bladder_problems",
             N_("Do you have interstitial cystitis, or ongoing bladder pain or urinary problems?"),
+        ),
+        _ynu(
+            "thyroid_overactive_untreated",
+            N_("Do you have an overactive thyroid (hyperthyroidism) that is not being treated?"),
+            required=False,
+            shown_if=OFFERS_IV_KETAMINE,
         ),
         _ynu("memory_disorder", N_("Do you have dementia or a diagnosed memory disorder?")),
         _ynu(
@@ -1157,6 +1331,33 @@ LOGISTICS_CONSENT = Step(
                 "The first month usually means two visits a week (nasal esketamine) or "
                 "several infusions over 1 to 2 weeks (IV ketamine), each about 2 hours plus "
                 "travel. Could you manage that?"
+            ),
+        ),
+        _ynu(
+            "can_attend_tms_schedule",
+            N_(
+                "TMS usually means a visit every weekday for 4 to 6 weeks (about 20 to 36 "
+                "visits, from a few minutes to about 40 minutes each). Could you manage that?"
+            ),
+            shown_if=OFFERS_TMS,
+        ),
+        _enum(
+            "insurance_type",
+            N_("How would you pay for treatment?"),
+            INSURANCE_TYPES,
+            required=False,
+            widget="radio",
+            help=N_("Optional. It helps us check what your insurance asks for."),
+        ),
+        _string(
+            "insurance_plan_name",
+            N_("Name of your insurance plan"),
+            100,
+            required=False,
+            help=N_("Optional, if you have insurance. For example, the name on your card."),
+            shown_if=In(
+                "insurance_type",
+                tuple(c.value for c in INSURANCE_TYPES if c.value not in ("self_pay", "unsure")),
             ),
         ),
         _enum(

@@ -10,6 +10,9 @@ Mapping:
   help text as a ``display`` child with the SDC ``itemControl`` code ``help``;
 - choice questions answer from a contained ``ValueSet`` over Prescreen's ``CodeSystem``
   (app/questionnaire/fhir_terms.py); Spanish through the ``translation`` extension;
+- a question only one treatment needs (an ``Offered`` condition) is in the Questionnaire only
+  where the clinic offers that treatment, with no condition of its own; the questions that
+  depend on it follow it (``not_offered``);
 - branching: ``enableWhen`` where it says the condition exactly (``Equals``, ``Contains``,
   ``In``, ``AtLeast``, ``Present`` on a question, one level of ``AnyOf``/``AllOf``), else the SDC
   ``enableWhenExpression`` (FHIRPath, app/questionnaire/fhir_paths.py);
@@ -21,6 +24,8 @@ Mapping:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 from app.questionnaire.conditions import (
@@ -31,7 +36,9 @@ from app.questionnaire.conditions import (
     Contains,
     Equals,
     In,
+    Offered,
     Present,
+    offering,
 )
 from app.questionnaire.definition import ALL_ITEMS, GROUPS, QUESTIONNAIRE_VERSION, STEPS
 from app.questionnaire.fhir_paths import fhirpath
@@ -45,6 +52,7 @@ from app.questionnaire.fhir_terms import (
     value_set,
     with_translation,
 )
+from app.questionnaire.flow import not_offered
 from app.questionnaire.model import Group, Item, Step
 
 __all__ = [
@@ -193,6 +201,8 @@ def _expression(expression: str, url: str = ENABLE_WHEN_EXPRESSION) -> dict[str,
 def _with_enable_when(
     node: dict[str, Any], condition: Condition | None, base_url: str, group: Group | None = None
 ) -> dict[str, Any]:
+    if isinstance(condition, Offered):  # offered: the item is here, so it is asked
+        condition = None
     try:
         entries, behavior = enable_when(condition, group, base_url)
     except NotExpressible:
@@ -349,6 +359,8 @@ def _step(step: Step, base: str, tr: Translate | None) -> dict[str, Any]:
         children.append(_display(f"{step.name}.intro", step.intro, tr))
     panels: dict[str, list[dict[str, Any]]] = {}
     for element in step.items:
+        if not_offered(element.name):
+            continue  # asked only for a treatment the clinic does not offer
         if isinstance(element, Group):
             children.append(_group(element, base, tr))
             continue
@@ -368,18 +380,24 @@ def _step(step: Step, base: str, tr: Translate | None) -> dict[str, Any]:
 
 
 def to_fhir_questionnaire(
-    base_url: str = DEFAULT_BASE_URL, translate: Translate | None = None
+    base_url: str = DEFAULT_BASE_URL,
+    translate: Translate | None = None,
+    offered: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """The whole questionnaire as a FHIR R4 ``Questionnaire`` resource (JSON-ready dict).
 
     ``base_url`` is the configured public base URL (``PUBLIC_URL``), never a request's
-    host; ``translate`` gives the Spanish of an English message (none: English only).
+    host; ``translate`` gives the Spanish of an English message (none: English only);
+    ``offered`` the treatments the clinic offers (none given: ``offered_treatments()``).
     """
     base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    with offering(offered) if offered is not None else nullcontext():
+        items = [_step(step, base, translate) for step in STEPS]
+    used = set(_value_sets(items))
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
-        "contained": [value_set(name, base, translate) for name in LISTS],
+        "contained": [value_set(name, base, translate) for name in LISTS if name in used],
         "url": questionnaire_url(base),
         "version": QUESTIONNAIRE_VERSION,
         "name": "PrescreenKetamineTherapy",
@@ -396,6 +414,15 @@ def to_fhir_questionnaire(
             "clinician evaluation: it does not diagnose or prescribe. Answer codes: "
             f"{code_system_url(base)}."
         ),
-        item=[_step(step, base, translate) for step in STEPS],
+        item=items,
     )
     return resource
+
+
+def _value_sets(items: list[dict[str, Any]]) -> Iterable[str]:
+    """The names of the contained value sets the items use (a contained resource must be)."""
+    for node in items:
+        reference = node.get("answerValueSet", "")
+        if reference.startswith("#"):
+            yield reference[1:]
+        yield from _value_sets(node.get("item", []))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.questionnaire.conditions import has_answer, holds
-from app.questionnaire.definition import STEPS
+from app.questionnaire.conditions import Offered, has_answer, holds
+from app.questionnaire.definition import STEPS, element_for, step_for_field
 from app.questionnaire.model import Group, Item, Step
 
 _NAMES = [step.name for step in STEPS]
@@ -99,3 +99,18 @@ def _prune_entry(group: Group, entry: Mapping[str, Any]) -> dict[str, Any]:
         if sub.name in entry and holds(sub.shown_if, kept):
             kept[sub.name] = entry[sub.name]
     return kept
+
+
+def not_offered(name: str) -> tuple[str, ...]:
+    """The treatments one of which the clinic would have to offer for the question ``name``
+    to be asked, if that is why it is not (its own condition, its step's, or the condition of
+    every question its condition reads, as ``seizure_last`` reads ``seizure_history``)."""
+    element, step = element_for(name), step_for_field(name)
+    for condition in (step.shown_if if step else None, element.shown_if if element else None):
+        if isinstance(condition, Offered) and not holds(condition, {}):
+            return condition.treatments
+        if condition is not None and condition.fields():
+            reads = [not_offered(field) for field in sorted(condition.fields())]
+            if all(reads):
+                return tuple(dict.fromkeys(t for treatments in reads for t in treatments))
+    return ()

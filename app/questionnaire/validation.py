@@ -10,14 +10,16 @@ are shown, with blank answers left out (absent), ready to be stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from app.questionnaire.conditions import has_answer, holds
-from app.questionnaire.definition import FIELD_NAMES, STEPS
+from app.questionnaire.conditions import has_answer, holds, offering
+from app.questionnaire.definition import FIELD_NAMES, STEPS, element_for
+from app.questionnaire.flow import not_offered
 from app.questionnaire.i18n import N_
 from app.questionnaire.model import FieldError, Group, Item, Step
 from app.questionnaire.units import UnitError, read_date, read_feet_inches, read_number
@@ -44,6 +46,16 @@ MSG_HIDDEN_FIELD = N_(
     "“%(name)s” answers a question that the other answers hide: remove it, or change the answer"
     " that hides it."
 )
+MSG_NOT_OFFERED = N_(
+    "“%(name)s” is asked only when the clinic offers %(treatments)s, and this clinic does not:"
+    " remove it."
+)
+TREATMENT_NAMES: Final[Mapping[str, str]] = {
+    "esketamine": N_("esketamine"),
+    "iv_ketamine": N_("IV ketamine"),
+    "tms": N_("TMS"),
+    "ect_referral": N_("ECT referral"),
+}
 MSG_NOT_OBJECT = N_("The answers document must be a JSON object.")
 MSG_WRONG_TYPE = N_("Expected %(expected)s, got %(got)s.")
 MSG_NOT_A_CHOICE = N_("“%(value)s” is not one of the choices.")
@@ -524,15 +536,29 @@ def _clean_step(
 
 
 def validate_document(
-    doc: Mapping[str, Any], as_of: date, *, refuse_hidden: bool = False
+    doc: Mapping[str, Any],
+    as_of: date,
+    *,
+    refuse_hidden: bool = False,
+    offered: Iterable[str] | None = None,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a whole answers document (JSON types), step by step in order.
 
     Branching is evaluated on the cleaned values so far; answers to questions that are not
     shown are dropped, or with ``refuse_hidden`` (the command line and APIs: a pregnancy answer
     must not vanish without a trace) are errors naming the field; unknown keys are errors.
+    ``offered`` are the treatments the clinic offers (``settings.treatments_offered``; none
+    given: ``offered_treatments()``): a question only another treatment needs is not asked,
+    and an answer to it is refused with a message saying so.
     Returns the cleaned document and the errors.
     """
+    with offering(offered) if offered is not None else nullcontext():
+        return _validate_document(doc, as_of, refuse_hidden)
+
+
+def _validate_document(
+    doc: Mapping[str, Any], as_of: date, refuse_hidden: bool
+) -> tuple[dict[str, Any], list[FieldError]]:
     if not isinstance(doc, Mapping):
         return {}, [FieldError("", MSG_NOT_OBJECT)]
     cleaned: dict[str, Any] = {}
@@ -560,11 +586,21 @@ def _hidden_answers(
 ) -> list[FieldError]:
     """Answers (not blanks) to questions the document's own answers do not ask."""
     failed = {error.field for error in errors}
-    return [
-        FieldError(key, MSG_HIDDEN_FIELD, {"name": key})
-        for key, value in doc.items()
-        if key in FIELD_NAMES
-        and key not in cleaned
-        and key not in failed
-        and value not in (None, "", [])
-    ]
+    hidden: list[FieldError] = []
+    for key, value in doc.items():
+        if key in FIELD_NAMES and key not in cleaned and key not in failed:
+            if value in (None, "", []) or (value is False and _tick(key)):
+                continue  # no answer (an unticked box is none either)
+            treatments = not_offered(key)
+            if treatments:
+                names = " or ".join(TREATMENT_NAMES[t] for t in treatments)
+                hidden.append(FieldError(key, MSG_NOT_OFFERED, {"name": key, "treatments": names}))
+            else:
+                hidden.append(FieldError(key, MSG_HIDDEN_FIELD, {"name": key}))
+    return hidden
+
+
+def _tick(name: str) -> bool:
+    """Whether ``name`` is a box to tick (``false`` is not ticking it, no answer)."""
+    element = element_for(name)
+    return isinstance(element, Item) and element.must_be_true

@@ -25,7 +25,10 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 
 def _decide(document: Any, as_of: dt.date) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    cleaned, errors = questionnaire.validate_document(document, as_of, refuse_hidden=True)
+    offered = clinic.current().rules.treatments_offered  # a TMS answer where TMS is not: refused
+    cleaned, errors = questionnaire.validate_document(
+        document, as_of, refuse_hidden=True, offered=offered
+    )
     if errors:
         return None, [e.to_dict() for e in errors] + _safety(cleaned, as_of)
     decision = rules.evaluate(cleaned, clinic.current().rules, as_of)

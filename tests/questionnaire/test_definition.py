@@ -25,6 +25,13 @@ CONDITIONS = {
     "ocd",
     "other",
 }
+WHEN_ENDED = {"ongoing", "within_12_months", "1_to_5_years_ago", "over_5_years_ago", "unsure"}
+HEAD_IMPLANTS = {
+    "aneurysm_clip_or_coil", "cochlear_implant", "brain_stimulator_or_electrodes",
+    "vagus_nerve_stimulator", "shunt", "stent_head_or_neck", "metal_fragments", "eye_implant",
+    "magnetic_dental_implant", "skull_plate_or_screws", "other_metal_head_or_neck", "none",
+    "unsure",
+}  # fmt: skip
 DOSE_TABLE_KEYS = {
     "citalopram", "escitalopram", "fluoxetine", "paroxetine", "paroxetine_cr", "sertraline",
     "fluvoxamine", "venlafaxine", "desvenlafaxine", "duloxetine", "levomilnacipran", "bupropion",
@@ -68,12 +75,14 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("medications", "medication_trials.response", "enum", RESPONSE, True, False),
     ("medications", "medication_trials.stopped_reason", "enum", {
         "still_taking", "not_helping", "side_effects", "cost_or_access", "other"}, False, False),
+    ("medications", "medication_trials.when_ended", "enum", WHEN_ENDED, False, False),
     ("medications", "medication_trials.prescriber_said_full_dose", "enum", YNU, False, False),
     ("medications", "no_antidepressant_trials", "bool", None, True, True),
     ("medications", "augmentation_tried", "enum", YNU, True, False),
     ("medications", "augmentation_agents", "multi", {
         "lithium", "atypical_antipsychotic", "thyroid_hormone", "second_antidepressant",
         "stimulant", "other"}, True, True),
+    ("medications", "augmentation_weeks", "int", None, False, True),
     ("medications", "augmentation_response", "enum", RESPONSE, True, True),
     ("other_treatments", "therapy_trials.type", "enum", {
         "cbt", "ipt", "behavioral_activation", "dbt", "act", "mbct", "psychodynamic",
@@ -81,6 +90,9 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("other_treatments", "therapy_trials.format", "enum", {"individual", "group", "both"},
      True, False),
     ("other_treatments", "therapy_trials.sessions", "int", None, False, False),
+    ("other_treatments", "therapy_trials.weeks", "int", None, False, False),
+    ("other_treatments", "therapy_trials.current_episode", "enum", YNU, False, False),
+    ("other_treatments", "therapy_trials.when_ended", "enum", WHEN_ENDED, False, False),
     ("other_treatments", "therapy_trials.response", "enum", RESPONSE, True, False),
     ("other_treatments", "no_therapy_trials", "bool", None, True, True),
     ("other_treatments", "tms_tried", "enum", YNU, True, False),
@@ -94,6 +106,7 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
         "iv_ketamine", "esketamine_nasal", "oral_or_sublingual", "intramuscular", "other"},
      True, True),
     ("other_treatments", "prior_ketamine_response", "enum", RESPONSE, True, True),
+    ("other_treatments", "prior_ketamine_ongoing", "enum", YNU, True, True),
     ("other_treatments", "prior_ketamine_problems", "enum", YNU, True, True),
     ("other_treatments", "prior_ketamine_problems_text", "text", None, False, True),
     *[("current_symptoms", f"phq9_{n}", "int", {"0", "1", "2", "3"}, True, False)
@@ -119,6 +132,17 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("health", "cardio_conditions", "multi", {
         "heart_attack", "stroke_or_tia", "heart_failure", "heart_valve_disease",
         "irregular_heartbeat", "angina", "none", "unsure"}, True, False),
+    ("health", "head_implants", "multi", HEAD_IMPLANTS, True, True),
+    ("health", "head_implants_text", "string", None, False, True),
+    ("health", "body_devices", "multi", {
+        "pacemaker", "defibrillator_icd", "wearable_defibrillator", "spinal_cord_stimulator",
+        "medication_pump", "other", "none", "unsure"}, True, True),
+    ("health", "seizure_history", "multi", {
+        "never", "febrile_in_childhood_only", "during_ect_only", "withdrawal_related",
+        "epilepsy_diagnosed", "other_seizure", "unsure"}, True, True),
+    ("health", "seizure_last", "enum",
+     {"within_12_months", "1_to_5_years_ago", "over_5_years_ago", "unsure"}, True, True),
+    ("health", "thyroid_overactive_untreated", "enum", YNU, False, True),
     ("health", "psychosis_current", "enum", YNU, True, True),
     ("health", "mania_current", "enum", YNU, True, True),
     ("health", "substance_problem_recent", "enum", {"yes", "no", "unsure", "prefer_not"},
@@ -145,6 +169,11 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("medical_details", "height_unit", "enum", {"cm", "ft_in"}, False, True),
     ("logistics_consent", "transport_home", "enum", YNU, True, False),
     ("logistics_consent", "can_attend_induction", "enum", YNU, True, False),
+    ("logistics_consent", "can_attend_tms_schedule", "enum", YNU, True, True),
+    ("logistics_consent", "insurance_type", "enum", {
+        "commercial", "medicare", "medicare_advantage", "medicaid", "military_or_va",
+        "self_pay", "unsure"}, False, False),
+    ("logistics_consent", "insurance_plan_name", "string", None, False, True),
     ("logistics_consent", "referral_source", "enum",
      {"self", "psychiatrist", "therapist", "primary_care", "other"}, False, False),
     ("logistics_consent", "consent_privacy", "bool", None, True, False),

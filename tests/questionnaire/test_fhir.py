@@ -20,12 +20,14 @@ from app.questionnaire import (
     Equals,
     In,
     IsEmpty,
+    Offered,
     Present,
     enable_when,
     response_to_answers,
     to_fhir_questionnaire,
     to_fhir_response_items,
 )
+from app.questionnaire.conditions import DEFAULT_OFFER, TREATMENTS
 from app.questionnaire.fhir import (
     CALCULATED_EXPRESSION,
     CONSTRAINT,
@@ -50,7 +52,8 @@ def _walk(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def resource() -> dict[str, Any]:
-    return to_fhir_questionnaire("https://clinic.example/")
+    """The Questionnaire of a clinic that offers every treatment: every question is in it."""
+    return to_fhir_questionnaire("https://clinic.example/", offered=TREATMENTS)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +120,9 @@ def test_every_branching_item_is_conditional(by_link: dict[str, dict[str, Any]])
     for key, item in ALL_ITEMS.items():
         node = by_link[key]
         conditional = "enableWhen" in node or _expression(node, ENABLE_WHEN_EXPRESSION)
-        assert bool(conditional) is (item.shown_if is not None), key
+        # A question of an offered treatment is asked: the offer is not an answer.
+        branching = item.shown_if is not None and not isinstance(item.shown_if, Offered)
+        assert bool(conditional) is branching, key
     assert "enableWhen" in by_link["depression_history"]
     assert "enableWhen" in by_link["medications"]
     assert "enableWhen" not in by_link["safety"]
@@ -327,3 +332,38 @@ def test_response_items_read_back_into_the_same_answers(e1: dict[str, Any]) -> N
     read, problems = response_to_answers(to_fhir_response_items(e1), "https://clinic.example")
     assert "conditions" not in read
     assert "conditions" in {p.link_id for p in problems}
+
+
+TMS_ONLY = {"head_implants", "head_implants_text", "body_devices", "can_attend_tms_schedule"}
+
+
+@pytest.mark.parametrize(
+    ("offered", "absent"),
+    [
+        (DEFAULT_OFFER, TMS_ONLY | {"seizure_history", "seizure_last"}),
+        (("tms",), {"thyroid_overactive_untreated"}),
+        (("ect_referral",), TMS_ONLY | {"thyroid_overactive_untreated"}),
+        (TREATMENTS, set()),
+    ],
+)
+def test_questions_of_treatments_not_offered_are_left_out(
+    offered: tuple[str, ...], absent: set[str]
+) -> None:
+    resource = to_fhir_questionnaire("https://clinic.example/", offered=offered)
+    Questionnaire.model_validate(resource)
+    links = {item["linkId"] for item in _walk(resource["item"])}
+    offer_only = TMS_ONLY | {"seizure_history", "seizure_last", "thyroid_overactive_untreated"}
+    assert offer_only - links == absent
+    # A contained resource is one the Questionnaire uses (dom-3): no value set of a left-out
+    # question stays behind.
+    used = {
+        item["answerValueSet"][1:] for item in _walk(resource["item"]) if "answerValueSet" in item
+    }
+    assert {vs["id"] for vs in resource["contained"]} == used
+    assert ("head-implants" in used) is ("tms" in offered)
+    # The question that depends on a left-out one keeps a condition on an item that is there.
+    if "seizure_last" in links:
+        (entry, *_) = next(i for i in _walk(resource["item"]) if i["linkId"] == "seizure_last")[
+            "enableWhen"
+        ]
+        assert entry["question"] == "seizure_history"

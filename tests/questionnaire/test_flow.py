@@ -12,6 +12,7 @@ from app.questionnaire import (
     holds,
     merge_step,
     next_step,
+    offering,
     previous_step,
     prune_hidden,
     required_missing,
@@ -19,6 +20,7 @@ from app.questionnaire import (
     visible_items,
     visible_steps,
 )
+from app.questionnaire.flow import not_offered
 
 # field: (answers that show it, answers that hide it)
 SHOWN_IF: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -42,6 +44,17 @@ SHOWN_IF: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "prior_ketamine_forms": ({"prior_ketamine": "yes"}, {"prior_ketamine": "no"}),
     "prior_ketamine_response": ({"prior_ketamine": "yes"}, {"prior_ketamine": "unsure"}),
     "prior_ketamine_problems": ({"prior_ketamine": "yes"}, {"prior_ketamine": "no"}),
+    "prior_ketamine_ongoing": ({"prior_ketamine": "yes"}, {"prior_ketamine": "no"}),
+    "augmentation_weeks": ({"augmentation_tried": "yes"}, {"augmentation_tried": "no"}),
+    "head_implants_text": (
+        {"head_implants": ["shunt", "eye_implant"]},
+        {"head_implants": ["none"]},
+    ),
+    "seizure_last": (
+        {"seizure_history": ["febrile_in_childhood_only", "withdrawal_related"]},
+        {"seizure_history": ["febrile_in_childhood_only", "during_ect_only"]},
+    ),
+    "insurance_plan_name": ({"insurance_type": "medicaid"}, {"insurance_type": "self_pay"}),
     "prior_ketamine_problems_text": (
         {"prior_ketamine_problems": "yes"},
         {"prior_ketamine_problems": "unsure"},
@@ -69,9 +82,33 @@ SHOWN_IF: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+# field: (a clinic offer that asks it, one that does not)
+OFFERED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "head_implants": (("tms",), ("esketamine", "iv_ketamine", "ect_referral")),
+    "body_devices": (("esketamine", "tms"), ("esketamine", "iv_ketamine")),
+    "seizure_history": (("ect_referral",), ("esketamine", "iv_ketamine")),
+    "thyroid_overactive_untreated": (("iv_ketamine",), ("esketamine", "tms", "ect_referral")),
+    "can_attend_tms_schedule": (("tms",), ("iv_ketamine",)),
+}
+
+
 def test_every_conditional_item_is_covered() -> None:
     conditional = {k for k, item in ALL_ITEMS.items() if item.shown_if is not None}
-    assert conditional == set(SHOWN_IF)
+    assert conditional == set(SHOWN_IF) | set(OFFERED)
+
+
+@pytest.mark.parametrize("key", sorted(OFFERED))
+def test_asked_only_where_the_clinic_offers_its_treatment(key: str) -> None:
+    asks, does_not = OFFERED[key]
+    step = next(s for s in visible_steps({}) if key in s.field_set)
+    with offering(asks):
+        assert key in {e.name for e in visible_items(step, {})}
+        assert prune_hidden({key: "yes"}) == {key: "yes"}
+        assert not_offered(key) == ()
+    with offering(does_not):
+        assert key not in {e.name for e in visible_items(step, {})}
+        assert prune_hidden({key: "yes"}) == {}
+        assert not_offered(key)
 
 
 @pytest.mark.parametrize("key", sorted(SHOWN_IF))

@@ -362,7 +362,8 @@ def test_consents_must_be_ticked() -> None:
 def test_text_is_normalised_and_limited() -> None:
     raw = {"tms_tried": "no", "ect_tried": "no", "no_therapy_trials": True,
            "prior_ketamine": "yes", "prior_ketamine_forms": ["iv_ketamine"],
-           "prior_ketamine_response": "partial", "prior_ketamine_problems": "yes",
+           "prior_ketamine_response": "partial", "prior_ketamine_ongoing": "no",
+           "prior_ketamine_problems": "yes",
            "prior_ketamine_problems_text": "line one\r\nline two\t "}  # fmt: skip
     cleaned, errors = _clean("other_treatments", raw)
     assert errors == {}

@@ -136,6 +136,7 @@ def test_branches_pregnancy_psychosis_ketamine_and_attempt(app: Flask, client: F
         prior_ketamine="yes",
         prior_ketamine_forms=["iv_ketamine"],
         prior_ketamine_response="partial",
+        prior_ketamine_ongoing="no",
         prior_ketamine_problems="yes",
         prior_ketamine_problems_text="Felt faint",
         conditions=["depression", "anxiety"],
