@@ -15,7 +15,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from app.questionnaire import QUESTIONNAIRE_VERSION, questionnaire_url, to_fhir_response_items
+from app.questionnaire import (
+    QUESTIONNAIRE_VERSION,
+    TREATMENTS,
+    offering,
+    questionnaire_url,
+    to_fhir_response_items,
+)
 
 LOINC = "http://loinc.org"
 PHQ9_TOTAL_LOINC = "44261-6"
@@ -107,6 +113,8 @@ def build_bundle(
     rules = list(decision.get("rules") or [])
     outcome = str(decision.get("outcome", ""))
 
+    with offering(TREATMENTS):  # every stored answer, whatever the clinic offers today
+        items = to_fhir_response_items(answers, base_url)
     response = {
         "resourceType": "QuestionnaireResponse",
         "identifier": _identifier(reference),
@@ -114,7 +122,7 @@ def build_bundle(
         "status": "completed",
         "subject": subject,
         "authored": when,
-        "item": to_fhir_response_items(answers, base_url),
+        "item": items,
     }
     entries = [
         {"fullUrl": patient_url, "resource": _patient(answers, reference)},

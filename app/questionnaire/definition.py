@@ -185,6 +185,9 @@ INSURANCE_TYPES = (
 OFFERS_TMS: Condition = Offered(("tms",))
 OFFERS_TMS_OR_ECT: Condition = Offered(("tms", "ect_referral"))
 OFFERS_IV_KETAMINE: Condition = Offered(("iv_ketamine",))
+# Ketamine and esketamine (and ECT's anaesthesia) mean no driving home; TMS does not.
+OFFERS_NO_DRIVING: Condition = Offered(("esketamine", "iv_ketamine", "ect_referral"))
+OFFERS_KETAMINE: Condition = Offered(("esketamine", "iv_ketamine"))
 
 PHQ_GAD_SCALE = (
     Choice("0", N_("Not at all")),
@@ -1324,6 +1327,7 @@ LOGISTICS_CONSENT = Step(
                 "After each treatment you cannot drive until the next day, after a restful "
                 "sleep. Can someone take you home every time?"
             ),
+            shown_if=OFFERS_NO_DRIVING,
         ),
         _ynu(
             "can_attend_induction",
@@ -1332,6 +1336,7 @@ LOGISTICS_CONSENT = Step(
                 "several infusions over 1 to 2 weeks (IV ketamine), each about 2 hours plus "
                 "travel. Could you manage that?"
             ),
+            shown_if=OFFERS_KETAMINE,
         ),
         _ynu(
             "can_attend_tms_schedule",

@@ -65,13 +65,16 @@ def open_submission(
 def submission_page(submission: Submission, viewer: StaffUser) -> SubmissionPage:
     decision = submission.decision or {}
     fired = list(decision.get("rules", []))
+    # Every stored answer, also those to a treatment the clinic has since stopped offering.
+    with questionnaire.offering(questionnaire.TREATMENTS):
+        answers = questionnaire.review_rows(submission.answers)
     return SubmissionPage(
         submission=submission,
         name=patient_name(submission.answers),
         rules=[_rule_view(r) for r in fired],
         missing=[_rule_view(r) for r in fired if r.get("category") == "missing_info"],
         scores=score_rows(decision.get("scores", {})),
-        answers=questionnaire.review_rows(submission.answers),
+        answers=answers,
         timeline=timeline(submission),
         allowed_statuses=allowed_transitions(submission.status, viewer),
         staff=assignable_staff(),

@@ -167,8 +167,8 @@ SPEC: list[tuple[str, str, str, set[str] | None, bool, bool]] = [
     ("medical_details", "weight_unit", "enum", {"kg", "lb"}, False, True),
     ("medical_details", "height_cm", "int", None, False, False),
     ("medical_details", "height_unit", "enum", {"cm", "ft_in"}, False, True),
-    ("logistics_consent", "transport_home", "enum", YNU, True, False),
-    ("logistics_consent", "can_attend_induction", "enum", YNU, True, False),
+    ("logistics_consent", "transport_home", "enum", YNU, True, True),
+    ("logistics_consent", "can_attend_induction", "enum", YNU, True, True),
     ("logistics_consent", "can_attend_tms_schedule", "enum", YNU, True, True),
     ("logistics_consent", "insurance_type", "enum", {
         "commercial", "medicare", "medicare_advantage", "medicaid", "military_or_va",

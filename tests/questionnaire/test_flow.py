@@ -89,6 +89,8 @@ OFFERED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "seizure_history": (("ect_referral",), ("esketamine", "iv_ketamine")),
     "thyroid_overactive_untreated": (("iv_ketamine",), ("esketamine", "tms", "ect_referral")),
     "can_attend_tms_schedule": (("tms",), ("iv_ketamine",)),
+    "transport_home": (("ect_referral",), ("tms",)),
+    "can_attend_induction": (("esketamine",), ("tms", "ect_referral")),
 }
 
 

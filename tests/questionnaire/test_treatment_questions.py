@@ -240,11 +240,13 @@ def test_documents_answering_tms_questions_are_refused_where_tms_is_not_offered(
     # A question hidden by the person's own answers keeps its own message.
     doc = {**copy.deepcopy(e1), **TMS_HEALTH, "can_attend_tms_schedule": "no",
            "seizure_last": "unsure"}  # fmt: skip
+    del doc["transport_home"], doc["can_attend_induction"]  # ketamine's, not asked for TMS
     assert _doc_errors(doc, ("tms",)) == {
         "seizure_last": "“seizure_last” answers a question that the other answers hide: remove "
         "it, or change the answer that hides it."
     }
     # Without refuse_hidden (a web draft being submitted), they are dropped.
+    doc.update(transport_home="yes", can_attend_induction="yes")
     cleaned, errors = validate_document(doc, AS_OF, offered=("esketamine",))
     assert errors == []
     assert not {"head_implants", "seizure_last", "can_attend_tms_schedule"} & set(cleaned)
@@ -258,6 +260,7 @@ def test_documents_must_answer_tms_questions_where_tms_is_offered(e1: dict[str, 
     doc = {**copy.deepcopy(e1), **TMS_HEALTH, "can_attend_tms_schedule": "unsure",
            "head_implants": ["none", "shunt"], "body_devices": "pacemaker",
            "seizure_history": []}  # fmt: skip
+    del doc["transport_home"], doc["can_attend_induction"]  # ketamine's, not asked for TMS
     assert _doc_errors(doc, ("tms",)) == {
         "head_implants": "“None of these” must be chosen on its own. Untick the other answers.",
         "body_devices": "Expected a list of strings, got string.",
