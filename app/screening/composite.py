@@ -11,12 +11,13 @@ page's language and with the clinic's unit first.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, Form
 from wtforms.utils import unset_value
@@ -186,6 +187,12 @@ class DateQuestion(CompositeQuestion):
             year, month, day = value.split("-")
             texts = {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
         return {f"{self.name}-{part}": text for part, text in texts.items()}
+
+    @classmethod
+    def review(cls, item: Item, value: Any) -> tuple[tuple[str, ...], bool]:
+        """The date as the page's language writes it ("March 2, 1984", "2 de marzo de 1984")."""
+        born = dt.date.fromisoformat(str(value))
+        return (format_date(born, "long"),), False
 
     def _box(self, box: str) -> Box:
         part = box.rsplit("-", 1)[1]

@@ -31,7 +31,7 @@ from app.questionnaire.i18n import N_
 from app.questionnaire.units import DATE_PARTS, UnitError, read_date
 from app.questionnaire.validation import EARLIEST_DATE
 from app.screening import composite, plausibility
-from app.screening.questions import DRAWN, Question, Text, question_for
+from app.screening.questions import DRAWN, Question, Text, question_class, question_for
 
 
 def condition_data(condition: questionnaire.Condition) -> dict[str, Any]:
@@ -202,6 +202,12 @@ def _questions(items: tuple[questionnaire.Item, ...]) -> dict[str, Any]:
         else question_for(item)
         for item in items
     }
+
+
+def review_values(item: questionnaire.Item, value: Any) -> tuple[tuple[str, ...], bool]:
+    """An answer as the patient's review page writes it: its field class says."""
+    kind = composite.FIELD_CLASSES.get(item.name) or question_class(item)
+    return kind.review(item, value)
 
 
 def build_form(step: Step, values: Mapping[str, Any], *, fold: bool = False) -> StepForm:

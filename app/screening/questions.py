@@ -34,7 +34,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, EmailInput, ListWidget, TelInput, TextInput
 
 from app.i18n import translations
-from app.questionnaire import Item, gettext_in
+from app.questionnaire import Item, display_values, gettext_in
 from app.questionnaire.i18n import N_
 from app.templating import FragmentCache, KeptHere
 
@@ -153,6 +153,12 @@ class Question:
     def posted(self) -> list[str]:
         """The values a browser posts for the answer (a folded entry's hidden fields)."""
         return [] if self.data in (None, "") else [str(self.data)]
+
+    @classmethod
+    def review(cls, item: Item, value: Any) -> tuple[tuple[str, ...], bool]:
+        """A stored answer as the review page writes it, and whether those are words to
+        translate (choice labels, Yes or No) rather than the person's own."""
+        return display_values(item, value)
 
     def summary(self, catalogue: Any) -> str:
         """The answer in words (a choice's label, in ``catalogue``'s language), or "" when
@@ -278,29 +284,38 @@ def _options(options: list[SelectChoice]) -> Callable[[], list[SelectChoice]]:
     return lambda: options
 
 
+def question_class(item: Item) -> type[Question]:
+    """The kind of field that asks ``item`` (one answer in one box or list)."""
+    if item.kind == "multi":
+        return CheckboxesQuestion
+    if item.choices:
+        return SelectQuestion if item.widget == "select" else RadioQuestion
+    if item.kind == "bool":
+        return CheckboxQuestion
+    return LongTextQuestion if item.kind == "text" else TextQuestion
+
+
 def question_for(item: Item) -> UnboundField:
     """The unbound field that asks ``item``."""
+    kind = question_class(item)
     options: dict[str, Any] = {
         "label": Text(item.label),
         "description": Text(item.help) if item.help else "",
         "item": item,
     }
     choices = [SelectChoice(c.value, Text(c.label)) for c in item.choices]  # type: ignore[arg-type]
-    if item.kind == "multi":
-        return CheckboxesQuestion(choices=_options(choices), **options)
-    if item.choices and item.widget == "select":
-        blank = SelectChoice("", Text(BLANK_CHOICE))  # type: ignore[arg-type]
-        return SelectQuestion(choices=_options([blank, *choices]), **options)
-    if item.choices:
-        return RadioQuestion(choices=_options(choices), **options)
-    if item.kind == "bool":
-        return CheckboxQuestion(**options)
-    if item.kind == "text":
-        return LongTextQuestion(render_kw={"maxlength": item.max_length}, **options)
+    if kind is SelectQuestion:
+        choices.insert(0, SelectChoice("", Text(BLANK_CHOICE)))  # type: ignore[arg-type]
+    if choices:
+        return kind(choices=_options(choices), **options)  # type: ignore[call-arg]
+    if kind is CheckboxQuestion:
+        return kind(**options)  # type: ignore[call-arg]
+    if kind is LongTextQuestion:
+        return kind(render_kw={"maxlength": item.max_length}, **options)  # type: ignore[call-arg]
     render_kw: dict[str, Any] = {}
     if item.kind in ("int", "decimal"):
         render_kw["inputmode"] = "numeric" if item.kind == "int" else "decimal"
     if item.max_length:
         render_kw["maxlength"] = item.max_length
     widget = INPUTS.get(item.kind, TextInput())
-    return TextQuestion(widget=widget, render_kw=render_kw or None, **options)
+    return kind(widget=widget, render_kw=render_kw or None, **options)  # type: ignore[call-arg]

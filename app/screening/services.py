@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from babel.dates import format_date
 from flask import current_app, session
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from app.alerts import outbox
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
+from app.screening import forms
 from app.sqlite_locking import reading_first
 from app.submissions import insert_submission, random_chars, submission_row
 
@@ -343,18 +343,10 @@ def commit() -> None:
     db.session.commit()
 
 
-def review_rows_in(
-    answers: Mapping[str, Any], locale: str
-) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
-    """The review page's rows, with the date of birth written as the page's language writes
-    dates ("March 2, 1984", "2 de marzo de 1984")."""
-    result = questionnaire.review_rows(answers)
-    for _step, rows in result:
-        for index, row in enumerate(rows):
-            if row.field == "date_of_birth" and row.values:
-                born = dt.date.fromisoformat(row.values[0])
-                rows[index] = replace(row, values=(format_date(born, "long", locale=locale),))
-    return result
+def review_rows_in(answers: Mapping[str, Any]) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
+    """The review page's rows, each answer written by its question's field class (the date of
+    birth as the page's language writes dates)."""
+    return questionnaire.review_rows(answers, display=forms.review_values)
 
 
 def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:

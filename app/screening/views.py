@@ -124,7 +124,7 @@ def review() -> ResponseReturnValue:
     return render_template(
         "screening/review.html",
         draft=draft,
-        rows=services.review_rows_in(draft.answers, _locale()),
+        rows=services.review_rows_in(draft.answers),
         resume_code=session.get("resume_code"),
     )
 
