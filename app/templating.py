@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from app.i18n import translations
 from app.questionnaire import gettext_in
+
+T = TypeVar("T")
 
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
@@ -60,14 +62,14 @@ class FragmentCache:
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
-    def _entries(self) -> OrderedDict[Hashable, Markup]:
+    def _entries(self) -> OrderedDict[Hashable, Any]:
         """This cache's entries for the current app (kept in ``app.extensions``)."""
-        caches: dict[FragmentCache, OrderedDict[Hashable, Markup]] = (
-            current_app.extensions.setdefault("fragment_caches", {})
+        caches: dict[FragmentCache, OrderedDict[Hashable, Any]] = current_app.extensions.setdefault(
+            "fragment_caches", {}
         )
-        with self._lock:
+        with self.lock:
             return caches.setdefault(self, OrderedDict())
 
     def render(self, template: str, key: Hashable | None, **context: Any) -> Markup:
@@ -75,19 +77,42 @@ class FragmentCache:
         (``key`` None: drawn and not kept)."""
         if key is None:
             return _rendered(template, context)
-        full_key = (template, current_locale(), request.script_root, key)
-        entries = self._entries()
-        with self._lock:
-            markup = entries.get(full_key)
-            if markup is not None:
+        return self.fetch((template, key), lambda: _rendered(template, context))
+
+    def fetch(self, key: Hashable, draw: Callable[[], T]) -> T:
+        """What ``draw()`` made for ``key`` in this language, drawn now if not kept."""
+        return self.here().fetch(key, draw)
+
+    def here(self) -> KeptHere:
+        """This cache for the current app and language (to fetch many entries at once)."""
+        return KeptHere(self, self._entries(), (current_locale(), request.script_root))
+
+
+class KeptHere:
+    """A ``FragmentCache``'s entries for one app and one language."""
+
+    __slots__ = ("cache", "entries", "where")
+
+    def __init__(
+        self, cache: FragmentCache, entries: OrderedDict[Hashable, Any], where: tuple[str, str]
+    ) -> None:
+        self.cache, self.entries, self.where = cache, entries, where
+
+    def fetch(self, key: Hashable, draw: Callable[[], T]) -> T:
+        """What ``draw()`` made for ``key``, drawn now if not kept."""
+        full_key = (*self.where, key)
+        entries, lock = self.entries, self.cache.lock
+        with lock:
+            drawn = entries.get(full_key)
+            if drawn is not None:
                 entries.move_to_end(full_key)
-                return markup
-        markup = _rendered(template, context)
-        with self._lock:
-            entries[full_key] = markup
-            while len(entries) > self.size:
+                return cast(T, drawn)
+        drawn = draw()
+        with lock:
+            entries[full_key] = drawn
+            while len(entries) > self.cache.size:
                 entries.popitem(last=False)
-        return markup
+        return drawn
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -60,25 +60,32 @@ def display_values(item: Item, value: Any) -> tuple[tuple[str, ...], bool]:
     return (str(value),), False
 
 
-def _item_row(item: Item, value: Any, field: str, level: int) -> ReviewRow:
-    values, translate = display_values(item, value)
+Display = Callable[[Item, Any], tuple[tuple[str, ...], bool]]
+"""How an answer is written: ``display_values`` or a page's own (the patient's review page
+asks each question's field class)."""
+
+
+def _item_row(item: Item, value: Any, field: str, level: int, display: Display) -> ReviewRow:
+    values, translate = display(item, value)
     return ReviewRow(field, item.label, values, translate, level)
 
 
-def _group_rows(group: Group, entries: Any) -> list[ReviewRow]:
+def _group_rows(group: Group, entries: Any, display: Display) -> list[ReviewRow]:
     rows: list[ReviewRow] = []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         prefix = f"{group.name}-{index}"
         rows.append(ReviewRow(prefix, group.item_label, level=1, label_params={"n": index + 1}))
         rows.extend(
-            _item_row(sub, entry[sub.name], f"{prefix}-{sub.name}", 2)
+            _item_row(sub, entry[sub.name], f"{prefix}-{sub.name}", 2, display)
             for sub in group.items
             if has_answer(entry.get(sub.name))
         )
     return rows
 
 
-def review_rows(answers: Mapping[str, Any]) -> list[tuple[Step, list[ReviewRow]]]:
+def review_rows(
+    answers: Mapping[str, Any], display: Display = display_values
+) -> list[tuple[Step, list[ReviewRow]]]:
     """Each shown step (even one with no answers, for its Change link) with its answered items."""
     shown = prune_hidden(answers)
     result: list[tuple[Step, list[ReviewRow]]] = []
@@ -89,8 +96,8 @@ def review_rows(answers: Mapping[str, Any]) -> list[tuple[Step, list[ReviewRow]]
             if not has_answer(value):
                 continue
             if isinstance(element, Group):
-                rows.extend(_group_rows(element, value))
+                rows.extend(_group_rows(element, value, display))
             else:
-                rows.append(_item_row(element, value, element.name, 0))
+                rows.append(_item_row(element, value, element.name, 0, display))
         result.append((step, rows))
     return result

@@ -4,23 +4,28 @@
 Each is one item of the answers document (``date_of_birth`` as YYYY-MM-DD, ``weight_kg``,
 ``height_cm``, with ``weight_unit`` and ``height_unit`` recording what the person used); the
 form posts the boxes under the names of SPEC §5. ``raw_values`` turns the posted boxes into the
-raw value ``questionnaire.clean_step`` reads; the field classes draw the boxes, in the order of
-the page's language and with the clinic's unit first.
+raw value ``questionnaire.clean_step`` reads; the field classes (WTForms fields that read their
+boxes themselves) give the ``boxes`` macro of ``_form.html`` what to draw, in the order of the
+page's language and with the clinic's unit first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale, gettext
-from markupsafe import Markup, escape
+from flask_babel import format_date, get_locale, gettext
 from werkzeug.datastructures import MultiDict
+from wtforms import Field, Form
+from wtforms.utils import unset_value
 
 from app import clinic
-from app.questionnaire import Item, gettext_in
+from app.questionnaire import Item
 from app.questionnaire.units import DATE_PARTS, INCH_CM, POUND_KG, POUND_WORDS, typed_unit
+from app.screening.questions import MARK, Question, Text
 
 DATE_ITEMS = frozenset({"date_of_birth"})
 WEIGHT, HEIGHT = "weight_kg", "height_cm"
@@ -96,40 +101,65 @@ def _feet_inches(cm: Any) -> tuple[int, int]:
     return divmod(inches, 12)
 
 
-# -- drawing --------------------------------------------------------------------------------
+# -- the fields --------------------------------------------------------------------------------
 
 
-def _attrs(**attributes: Any) -> str:
-    """``name="value"`` pairs, escaped; ``False`` and ``None`` leave an attribute out."""
-    parts = []
-    for key, value in attributes.items():
-        if value is None or value is False:
-            continue
-        name = key.rstrip("_").replace("_", "-")
-        parts.append(name if value is True else f'{name}="{escape(value)}"')
-    return " ".join(parts)
+@dataclass(frozen=True)
+class Box:
+    """One box to type in: its id (and name), label, value and other attributes."""
+
+    id: str
+    label: str
+    value: str
+    attrs: dict[str, Any]
 
 
-class CompositeField:
-    """One answer in several boxes, drawn with its label, hint and errors."""
+class CompositeQuestion(Question, Field):
+    """One answer in several boxes. It reads its boxes from the posted form itself (the
+    names of SPEC §5, not its own name), or takes the stored or posted values as its data."""
 
-    type = "Composite"
+    layout = "boxes"
+    order: tuple[str, ...] = ()
 
-    def __init__(self, item: Item, values: Mapping[str, Any], catalogue: Any) -> None:
-        self.item = item
-        self.id = self.name = item.name
-        self.catalogue = catalogue
-        self.errors: list[str] = []
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.process_errors: list[str] = []
+        values: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+        if formdata is not None:
+            posted: dict[str, Any] = {}
+            raw_values(self.item, formdata, posted)
+            values = posted
+        self.values = values
+        self.data = values.get(self.item.name)
         self.bad: set[str] = set()  # the boxes an error is about
-        self.boxes = self._boxes(values)
+        self.texts = self._texts(values)
+        self.description = self.hint()
 
-    def translate(self, message: str) -> str:
-        return gettext_in(self.catalogue, message)
+    def hint(self) -> Any:
+        return Text(self.item.help) if self.item.help else ""
+
+    def _texts(self, values: Mapping[str, Any]) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _box(self, box: str) -> Box:
+        raise NotImplementedError
+
+    @property
+    def boxes(self) -> list[Box]:
+        return [self._box(box) for box in self.order]
+
+    def value_of(self, box: str) -> str:
+        return MARK if self.marking else self.texts[box]
+
+    def typed(self) -> tuple[str, ...]:
+        return tuple(self.texts[box] for box in self.order)
+
+    def read(self, raw: dict[str, Any]) -> None:
+        raw.update(self.values)
 
     @property
     def ids(self) -> tuple[str, ...]:
         """Every box's id, in the order drawn."""
-        return tuple(box for box, _label, _value, _extra in self.boxes)
+        return self.order
 
     def mark(self, field_id: str) -> str:
         """Note an error about ``field_id``; return the id the error summary links to."""
@@ -139,55 +169,16 @@ class CompositeField:
         self.bad.update(self.ids)
         return self.ids[0]
 
-    def _boxes(self, values: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
-        raise NotImplementedError
 
-    def _messages(self) -> tuple[str, str]:
-        """The hint and error paragraphs, and the ids they give to aria-describedby."""
-        hint = self.translate(self.item.help) if self.item.help else ""
-        html, ids = "", []
-        if hint:
-            html += f'<p class="hint" id="{self.id}-hint">{escape(hint)}</p>'
-            ids.append(f"{self.id}-hint")
-        if self.errors:
-            hidden = escape(gettext("Error:"))
-            html += (
-                f'<p class="error" id="{self.id}-error"><span class="visually-hidden">{hidden}'
-                f"</span> {escape(' '.join(self.errors))}</p>"
-            )
-            ids.append(f"{self.id}-error")
-        return html, " ".join(ids)
-
-    def _input(self, box: str, value: str, described: str, **extra: Any) -> str:
-        attributes: dict[str, Any] = {"class_": "input", "id": box, "name": box, "type": "text"}
-        attributes.update(extra)
-        attributes.update(
-            value=value,
-            aria_describedby=described or None,
-            aria_invalid="true" if box in self.bad else False,
-        )
-        return f"<input {_attrs(**attributes)}>"
-
-    def html(self, autocomplete: str | None = None) -> Markup:
-        messages, described = self._messages()
-        error = " field--error" if self.errors else ""
-        boxes = "".join(
-            f'<div class="box"><label for="{box}">{escape(label)}</label>'
-            f"{self._input(box, value, described, **extra)}</div>"
-            for box, label, value, extra in self.boxes
-        )
-        legend = escape(self.translate(self.item.label))
-        return Markup(  # noqa: S704 - every value above went through escape
-            f'<div class="field{error}" id="{self.id}-field">\n<fieldset role="group">\n'
-            f'<legend class="label">{legend}</legend>\n{messages}\n'
-            f'<div class="boxes">{boxes}</div>\n</fieldset>\n</div>\n'
-        )
-
-
-class DateField(CompositeField):
+class DateQuestion(CompositeQuestion):
     """Day, month and year, ordered as the page's language writes dates."""
 
-    def _boxes(self, values: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    @property
+    def order(self) -> tuple[str, ...]:  # type: ignore[override]
+        parts = ("month", "day", "year") if _month_first() else ("day", "month", "year")
+        return tuple(f"{self.name}-{part}" for part in parts)
+
+    def _texts(self, values: Mapping[str, Any]) -> dict[str, str]:
         value = values.get(self.name)
         texts = dict.fromkeys(DATE_PARTS, "")
         if isinstance(value, Mapping):
@@ -195,28 +186,36 @@ class DateField(CompositeField):
         elif isinstance(value, str) and value.count("-") == 2:
             year, month, day = value.split("-")
             texts = {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
+        return {f"{self.name}-{part}": text for part, text in texts.items()}
+
+    @classmethod
+    def review(cls, item: Item, value: Any) -> tuple[tuple[str, ...], bool]:
+        """The date as the page's language writes it ("March 2, 1984", "2 de marzo de 1984")."""
+        born = dt.date.fromisoformat(str(value))
+        return (format_date(born, "long"),), False
+
+    def _box(self, box: str) -> Box:
+        part = box.rsplit("-", 1)[1]
         labels = {"day": gettext("Day"), "month": gettext("Month"), "year": gettext("Year")}
-        order = ("month", "day", "year") if _month_first() else ("day", "month", "year")
-        return [
-            (
-                f"{self.name}-{part}",
-                labels[part],
-                texts[part],
-                {
-                    "class_": f"input input--{4 if part == 'year' else 2}",
-                    "inputmode": "numeric",
-                    "autocomplete": f"bday-{part}",
-                    "maxlength": 4 if part == "year" else 2,
-                },
-            )
-            for part in order
-        ]
+        attrs = {
+            "class": f"input input--{4 if part == 'year' else 2}",
+            "id": box,
+            "name": box,
+            "type": "text",
+            "inputmode": "numeric",
+            "autocomplete": f"bday-{part}",
+            "maxlength": 4 if part == "year" else 2,
+        }
+        return Box(box, labels[part], self.value_of(box), attrs)
 
 
-class WeightField(CompositeField):
+class WeightQuestion(CompositeQuestion):
     """A number and its unit (kg or lb), the clinic's unit first."""
 
-    def _boxes(self, values: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    layout = "unit"
+    order = ("weight",)
+
+    def _texts(self, values: Mapping[str, Any]) -> dict[str, str]:
         if "weight" in values:  # posted
             text, unit = str(values.get("weight") or "")[:20], values.get("weight_unit")
         else:
@@ -224,31 +223,21 @@ class WeightField(CompositeField):
             kg = values.get(WEIGHT)
             text = _weight_text(kg, unit) if kg is not None else ""
         self.unit = unit if unit in ("kg", "lb") else _default_weight_unit()
-        extra = {"class_": "input input--short", "inputmode": "decimal"}
-        return [("weight", gettext("Weight"), text, extra)]
+        return {"weight": text}
 
-    def html(self, autocomplete: str | None = None) -> Markup:
-        messages, described = self._messages()
-        error = " field--error" if self.errors else ""
-        units = [self.unit, *(u for u in ("kg", "lb") if u != self.unit)]
+    def _box(self, box: str) -> Box:
+        attrs = {"class": "input input--short", "id": box, "name": box, "type": "text"}
+        return Box(box, gettext("Weight"), self.value_of(box), {**attrs, "inputmode": "decimal"})
+
+    @property
+    def units(self) -> list[tuple[str, str]]:
+        """The units to choose from, the clinic's first, with their words."""
         default = _default_weight_unit()
-        units = [default, *(u for u in units if u != default)]
-        options = "".join(
-            f'<option value="{u}"{" selected" if u == self.unit else ""}>'
-            f"{escape(gettext(u))}</option>"
-            for u in units
-        )
-        _box, label, value, extra = self.boxes[0]
-        invalid = ' aria-invalid="true"' if "weight_unit" in self.bad else ""
-        unit_label = escape(gettext("Unit"))
-        return Markup(  # noqa: S704 - every value above went through escape
-            f'<div class="field{error}" id="{self.id}-field">\n'
-            f'<label class="label" for="weight">{escape(label)}</label>\n{messages}\n'
-            f'<div class="boxes">{self._input("weight", value, described, **extra)}'
-            f'<div class="box"><label for="weight_unit">{unit_label}</label>'
-            f'<select class="input input--unit" id="weight_unit" name="weight_unit"{invalid}>'
-            f"{options}</select></div></div>\n</div>\n"
-        )
+        return [(u, gettext(u)) for u in (default, *(u for u in ("kg", "lb") if u != default))]
+
+    def chosen(self) -> tuple[int, ...]:
+        units = [u for u, _word in self.units]
+        return (units.index(self.unit), int(units[0] == "lb"))
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -260,10 +249,20 @@ class WeightField(CompositeField):
         return box
 
 
-class HeightField(CompositeField):
+class HeightQuestion(CompositeQuestion):
     """Centimetres, or feet and inches: the clinic's unit first."""
 
-    def _boxes(self, values: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    @property
+    def order(self) -> tuple[str, ...]:  # type: ignore[override]
+        feet_first = clinic.current().height_unit == "ft_in"
+        return (*HEIGHT_BOXES[1:], HEIGHT) if feet_first else HEIGHT_BOXES
+
+    def hint(self) -> Any:
+        if self.order[0] == "height-feet":
+            return gettext("In feet and inches, or in centimetres (cm).")
+        return gettext("In centimetres (cm), or in feet and inches.")
+
+    def _texts(self, values: Mapping[str, Any]) -> dict[str, str]:
         value = values.get(HEIGHT)
         texts = dict.fromkeys(HEIGHT_BOXES, "")
         if isinstance(value, Mapping):
@@ -274,36 +273,35 @@ class HeightField(CompositeField):
                 texts.update({"height-feet": str(feet), "height-inches": str(inches)})
             else:
                 texts[HEIGHT] = str(value)
-        numeric = {"inputmode": "numeric", "class_": "input input--3", "maxlength": 5}
-        cm_box = [(HEIGHT, gettext("cm"), texts[HEIGHT], numeric)]
-        imperial = [
-            ("height-feet", gettext("feet"), texts["height-feet"], numeric),
-            ("height-inches", gettext("inches"), texts["height-inches"], numeric),
-        ]
-        return imperial + cm_box if clinic.current().height_unit == "ft_in" else cm_box + imperial
+        return texts
 
-    def _messages(self) -> tuple[str, str]:
-        html, described = super()._messages()
-        first_feet = self.boxes[0][0] == "height-feet"
-        hint = (
-            gettext("In feet and inches, or in centimetres (cm).")
-            if first_feet
-            else gettext("In centimetres (cm), or in feet and inches.")
-        )
-        hint_html = f'<p class="hint" id="{self.id}-hint">{escape(hint)}</p>'
-        return hint_html + html, " ".join(filter(None, (f"{self.id}-hint", described)))
+    def _box(self, box: str) -> Box:
+        labels = {HEIGHT: gettext("cm"), "height-feet": gettext("feet")}
+        attrs: dict[str, Any] = {"class": "input input--3", "id": box, "name": box, "type": "text"}
+        attrs.update(inputmode="numeric", maxlength=5)
+        return Box(box, labels.get(box, gettext("inches")), self.value_of(box), attrs)
+
+    def chosen(self) -> tuple[int, ...]:
+        return (int(self.order[0] == "height-feet"),)
 
 
 def _month_first() -> bool:
     return str(get_locale() or "en") in MONTH_FIRST_LOCALES
 
 
-FIELD_CLASSES: dict[str, type[CompositeField]] = {
-    "date_of_birth": DateField,
-    WEIGHT: WeightField,
-    HEIGHT: HeightField,
+FIELD_CLASSES: dict[str, type[CompositeQuestion]] = {
+    "date_of_birth": DateQuestion,
+    WEIGHT: WeightQuestion,
+    HEIGHT: HeightQuestion,
 }
 
 
-def field_for(item: Item, values: Mapping[str, Any], catalogue: Any) -> CompositeField:
-    return FIELD_CLASSES[item.name](item, values, catalogue)
+def question_for(item: Item) -> Any:
+    """The unbound field that asks ``item`` in several boxes."""
+    return FIELD_CLASSES[item.name](label=Text(item.label), item=item)
+
+
+def alone(item: Item, values: Mapping[str, Any] | None = None, formdata: Any = None) -> Any:
+    """The field of ``item`` in a form of its own (the resume page's date of birth)."""
+    form_class = type(f"{item.name}_form", (Form,), {item.name: question_for(item)})
+    return form_class(formdata=formdata, **{item.name: dict(values or {})})[item.name]

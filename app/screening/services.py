@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from babel.dates import format_date
 from flask import session
 from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from app.drafts import OpenDraft
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import Step
+from app.screening import forms
 from app.sqlite_locking import reading_first
 
 SESSION_KEY = "draft"
@@ -259,18 +259,10 @@ def commit() -> None:
     db.session.commit()
 
 
-def review_rows_in(
-    answers: Mapping[str, Any], locale: str
-) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
-    """The review page's rows, with the date of birth written as the page's language writes
-    dates ("March 2, 1984", "2 de marzo de 1984")."""
-    result = questionnaire.review_rows(answers)
-    for _step, rows in result:
-        for index, row in enumerate(rows):
-            if row.field == "date_of_birth" and row.values:
-                born = dt.date.fromisoformat(row.values[0])
-                rows[index] = replace(row, values=(format_date(born, "long", locale=locale),))
-    return result
+def review_rows_in(answers: Mapping[str, Any]) -> list[tuple[Step, list[questionnaire.ReviewRow]]]:
+    """The review page's rows, each answer written by its question's field class (the date of
+    birth as the page's language writes dates)."""
+    return questionnaire.review_rows(answers, display=forms.review_values)
 
 
 def progress(step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:

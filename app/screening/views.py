@@ -24,14 +24,6 @@ from app.i18n import translations
 from app.questionnaire import Step
 from app.screening import bp, crisis, forms, services, tasks
 
-AUTOCOMPLETE = {
-    "first_name": "given-name",
-    "last_name": "family-name",
-    "date_of_birth": "bday",
-    "email": "email",
-    "phone": "tel",
-}
-
 
 def _locale() -> str:
     return str(get_locale() or "en")
@@ -59,7 +51,6 @@ def _render(
         previous=previous,
         position=position,
         total=total,
-        autocomplete=AUTOCOMPLETE,
         reveal=forms.reveal_conditions(step),
         resume_code=session.get("resume_code") if draft else None,
         **context,
@@ -133,7 +124,7 @@ def review() -> ResponseReturnValue:
     return render_template(
         "screening/review.html",
         draft=draft,
-        rows=services.review_rows_in(draft.answers, _locale()),
+        rows=services.review_rows_in(draft.answers),
         resume_code=session.get("resume_code"),
     )
 

@@ -8,7 +8,6 @@ import re
 from flask import Flask, session
 
 from app import questionnaire
-from app.i18n import translations
 from app.screening import composite, forms
 
 DOB = questionnaire.ALL_ITEMS["date_of_birth"]
@@ -22,16 +21,14 @@ def _ids(html: str) -> list[str]:
 
 def test_the_date_boxes_follow_the_language(app: Flask) -> None:
     with app.test_request_context("/screening/about_you"):
-        english = str(
-            composite.DateField(DOB, {"date_of_birth": "1984-03-02"}, translations()).html()
-        )
+        english = str(composite.alone(DOB, {"date_of_birth": "1984-03-02"}).html())
         assert _ids(english) == ["date_of_birth-month", "date_of_birth-day", "date_of_birth-year"]
         assert 'value="3"' in english
         assert 'inputmode="numeric"' in english
         assert 'autocomplete="bday-month"' in english
     with app.test_request_context("/screening/about_you"):
         session["lang"] = "es"
-        spanish = str(composite.DateField(DOB, {}, translations()).html())
+        spanish = str(composite.alone(DOB, {}).html())
         assert _ids(spanish) == ["date_of_birth-day", "date_of_birth-month", "date_of_birth-year"]
         assert "Día" in spanish
 
@@ -39,7 +36,7 @@ def test_the_date_boxes_follow_the_language(app: Flask) -> None:
 def test_typed_boxes_come_back_escaped_and_marked(app: Flask) -> None:
     with app.test_request_context("/screening/about_you"):
         boxes = {"date_of_birth-day": '"><b>', "date_of_birth-month": "2"}
-        field = composite.DateField(DOB, {"date_of_birth": boxes}, translations())
+        field = composite.alone(DOB, {"date_of_birth": boxes})
         field.errors = ["Enter the day as a number from 1 to 31."]
         assert field.mark("date_of_birth-day") == "date_of_birth-day"
         html = str(field.html())
@@ -50,15 +47,15 @@ def test_typed_boxes_come_back_escaped_and_marked(app: Flask) -> None:
 
 def test_the_clinics_units_come_first(app: Flask) -> None:
     with app.test_request_context("/screening/medical_details"):
-        weight = str(composite.WeightField(WEIGHT, {}, translations()).html())
+        weight = str(composite.alone(WEIGHT, {}).html())
         assert weight.index('value="lb"') < weight.index('value="kg"')
         assert 'inputmode="decimal"' in weight
-        height = str(composite.HeightField(HEIGHT, {}, translations()).html())
+        height = str(composite.alone(HEIGHT, {}).html())
         assert _ids(height) == ["height-feet", "height-inches", "height_cm"]
     with app.test_request_context("/screening/medical_details"):
         stored = {"weight_kg": 68.04, "weight_unit": "lb", "height_cm": 178, "height_unit": "ft_in"}
-        assert 'value="150"' in str(composite.WeightField(WEIGHT, stored, translations()).html())
-        height = str(composite.HeightField(HEIGHT, stored, translations()).html())
+        assert 'value="150"' in str(composite.alone(WEIGHT, stored).html())
+        height = str(composite.alone(HEIGHT, stored).html())
         assert re.search(r'id="height-feet"[^>]* value="5"', height)
         assert re.search(r'id="height-inches"[^>]* value="10"', height)
 

@@ -1,5 +1,6 @@
-"""Step pages draw fields with ``DrawnField.html``, a fast twin of ``_form.html``'s ``field``
-macro: both must write the same markup, for every field of every step, in every state."""
+"""Each question draws itself through ``_form.html``'s ``field`` macro and keeps the drawing
+(keyed by the question and its chosen options, never by what was typed): what it shows from the
+cache must be what the macro writes for it, for every field of every step, in every state."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ import pytest
 from flask import Flask, session
 
 from app import questionnaire
-from app.screening import composite, forms, services
+from app.screening import forms, questions, services
 
 E1 = json.loads((Path(__file__).parent / "e1.json").read_text())
-AUTOCOMPLETE = {"first_name": "given-name", "email": "email"}
 
 
 def _same(html: str) -> str:
@@ -52,19 +52,26 @@ def _states(step: questionnaire.Step) -> list[tuple[str, forms.StepForm]]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("step", questionnaire.STEPS, ids=lambda s: s.name)
-def test_fields_are_drawn_as_the_macro_draws_them(
+def test_kept_drawings_are_what_the_macro_draws(
     app: Flask, step: questionnaire.Step, language: str
 ) -> None:
-    macro: Any = app.jinja_env.get_template("_form.html").module.field  # type: ignore[attr-defined]
     checked = 0
     with app.test_request_context(f"/screening/{step.name}"):
         session["lang"] = language
         for state, form in _states(step):
             for field_id, field in forms.iter_fields(form):
-                if isinstance(field, composite.CompositeField):
-                    continue  # several boxes: drawn only by composite.py (test_composite.py)
-                autocomplete = AUTOCOMPLETE.get(field_id)
-                expected = _same(macro(field, autocomplete=autocomplete))
-                assert _same(field.html(autocomplete=autocomplete)) == expected, (state, field_id)
+                autocomplete = questions.AUTOCOMPLETE.get(field.item.name)
+                expected = _same(questions.form_macro()(field, autocomplete=autocomplete))
+                assert _same(field.html()) == expected, (state, field_id)
+                assert _same(field.html()) == expected, (state, field_id)  # from the cache
                 checked += 1
     assert checked > len(step.items)
+
+
+def test_a_draw_key_holds_no_typed_text() -> None:
+    item = questionnaire.ALL_ITEMS["first_name"]
+    assert questions.DrawKey(item, -1, (0,)) == questions.DrawKey(item, -1, (0,))
+    with pytest.raises(TypeError):
+        questions.DrawKey(item, -1, ("Alex",))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        questions.DrawKey("first_name", -1, ())  # type: ignore[arg-type]

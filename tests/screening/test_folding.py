@@ -67,3 +67,34 @@ def test_change_unfolds_one_medicine(client: FlaskClient) -> None:
     assert 'id="medication_trials-0-daily_dose_mg"' not in page  # still folded
     assert 'value="edit:medication_trials:0"' in page
     assert ANSWERS["first_name"] not in page  # nothing of other steps leaks in
+
+
+def test_entries_are_read_in_order_whatever_their_numbers(client: FlaskClient) -> None:
+    """The form reads entries numbered with gaps in order, as entries 0, 1...; a number that
+    is not 0-999 in ASCII digits ("²", which Python's int() refuses) is left out, not a 500."""
+    step = _to_medications(client)
+    html = client.get("/screening/medications").get_data(as_text=True)
+    posted = {
+        f"medication_trials-{index}-{key}": str(value)
+        for index, trial in ((3, MEDS["medication_trials"][0]), (7, MEDS["medication_trials"][1]))
+        for key, value in trial.items()
+    }
+    response = client.post(
+        "/screening/medications",
+        data={
+            "csrf_token": csrf_token(html),
+            **posted,
+            "medication_trials-²-drug": "sertraline",
+            "medication_trials-1234-drug": "sertraline",
+            "augmentation_tried": "no",
+            "action": "add:medication_trials",
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="medication_trials-0"' in page
+    assert 'id="medication_trials-1"' in page
+    assert 'id="medication_trials-2"' in page  # the entry added, open
+    assert 'id="medication_trials-3"' not in page
+    assert page.index("sertraline (Zoloft), 150 mg") < page.index("bupropion")
+    assert step.name == "medications"
