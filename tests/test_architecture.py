@@ -26,12 +26,6 @@ def test_every_package_of_the_app_is_on_the_map() -> None:
 MODULE_LINES = 400
 SLACK = 10  # "about": a docstring line or two over is not a reason to split
 DATA = {"app/questionnaire/definition.py"}
-STILL_TOO_LONG = {
-    # Being split on other branches of issue 18 / 21; drop each once it is under the limit.
-    "app/screening/forms.py",
-    "app/questionnaire/validation.py",
-    "app/rules/scores.py",
-}
 
 
 def _module_lines() -> dict[str, int]:
@@ -45,14 +39,13 @@ def test_no_module_of_the_app_is_over_the_limit() -> None:
     too_long = {
         path: lines
         for path, lines in _module_lines().items()
-        if lines > MODULE_LINES + SLACK and path not in DATA | STILL_TOO_LONG
+        if lines > MODULE_LINES + SLACK and path not in DATA
     }
     assert too_long == {}
 
 
-def test_the_exceptions_to_the_limit_are_still_needed() -> None:
+def test_the_data_exception_still_exists() -> None:
     lines = _module_lines()
-    assert sorted(p for p in STILL_TOO_LONG if lines.get(p, 0) <= MODULE_LINES + SLACK) == []
     assert sorted(p for p in DATA if p not in lines) == []
 
 

@@ -29,19 +29,16 @@ from contextlib import nullcontext
 from typing import Any
 
 from app.questionnaire.conditions import (
-    AllOf,
-    AnyOf,
-    AtLeast,
-    Condition,
-    Contains,
-    Equals,
-    In,
-    Offered,
-    Present,
     offering,
 )
-from app.questionnaire.definition import ALL_ITEMS, GROUPS, QUESTIONNAIRE_VERSION, STEPS
-from app.questionnaire.fhir_paths import fhirpath
+from app.questionnaire.definition import QUESTIONNAIRE_VERSION, STEPS
+from app.questionnaire.fhir_enable_when import (
+    SDC,
+    enable_when,
+    expression,
+    link_id,
+    with_enable_when,
+)
 from app.questionnaire.fhir_terms import (
     DEFAULT_BASE_URL,
     LIST_OF_LINK,
@@ -65,8 +62,6 @@ __all__ = [
 
 QUESTIONNAIRE_ID = "prescreen"
 LOINC = "http://loinc.org"
-SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition"
-ENABLE_WHEN_EXPRESSION = f"{SDC}/sdc-questionnaire-enableWhenExpression"
 CALCULATED_EXPRESSION = f"{SDC}/sdc-questionnaire-calculatedExpression"
 CONSTRAINT = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
@@ -99,15 +94,6 @@ CALCULATED_LINKS = frozenset({PHQ9_TOTAL})
 """Items the server works out itself: an answer to them in a response is not an answer."""
 
 
-class NotExpressible(ValueError):  # noqa: N818 - reads as a condition
-    """``enableWhen`` cannot say this condition exactly."""
-
-
-def link_id(name: str, group: str | None = None) -> str:
-    """The linkId of a field: its name, or ``group.name`` for a repeating group's sub-item."""
-    return f"{group}.{name}" if group else name
-
-
 def questionnaire_url(base_url: str = DEFAULT_BASE_URL) -> str:
     """The canonical URL of the questionnaire (built from the configured public base URL)."""
     return f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}/fhir/Questionnaire/{QUESTIONNAIRE_ID}"
@@ -120,101 +106,6 @@ def fhir_type(item: Item) -> str:
     return {"int": "integer", "decimal": "decimal", "bool": "boolean", "date": "date"}.get(
         item.kind, "text" if item.kind == "text" else "string"
     )
-
-
-# -- enableWhen ----------------------------------------------------------------------------
-
-
-def _resolve(field: str, group: Group | None) -> tuple[str, Item]:
-    if group is not None and group.item(field) is not None:
-        return link_id(field, group.name), ALL_ITEMS[link_id(field, group.name)]
-    if field in GROUPS:
-        raise NotExpressible(f"{field!r} is a group: it has no answers of its own")
-    if field in ALL_ITEMS:
-        return field, ALL_ITEMS[field]
-    raise ValueError(f"condition refers to unknown field {field!r}")
-
-
-def _answer(link: str, target: Item, value: object, base_url: str) -> dict[str, Any]:
-    if target.choices:
-        return {"answerCoding": coding(link, value, base_url, display=False)}
-    key = {"bool": "answerBoolean", "int": "answerInteger", "decimal": "answerDecimal"}
-    return {key.get(target.kind, "answerString"): value}
-
-
-def _leaf(condition: Condition, group: Group | None, base_url: str) -> list[dict[str, Any]]:
-    """enableWhen entries of one simple condition; several entries mean "any of them"."""
-    if isinstance(condition, Equals | Contains | In):
-        link, target = _resolve(condition.field, group)
-        values = condition.values if isinstance(condition, In) else (condition.value,)
-        return [
-            {"question": link, "operator": "=", **_answer(link, target, v, base_url)}
-            for v in values
-        ]
-    if isinstance(condition, AtLeast):
-        link, target = _resolve(condition.field, group)
-        if target.choices:
-            return [
-                {"question": link, "operator": "=", **_answer(link, target, c.value, base_url)}
-                for c in target.choices
-                if float(c.value) >= condition.n
-            ]
-        return [
-            {"question": link, "operator": ">=", **_answer(link, target, condition.n, base_url)}
-        ]
-    if isinstance(condition, Present):
-        link, _ = _resolve(condition.field, group)
-        return [{"question": link, "operator": "exists", "answerBoolean": True}]
-    raise NotExpressible(f"enableWhen cannot say {condition!r}")
-
-
-def enable_when(
-    condition: Condition | None, group: Group | None = None, base_url: str = DEFAULT_BASE_URL
-) -> tuple[list[dict[str, Any]], str | None]:
-    """The exact ``enableWhen`` entries and ``enableBehavior`` (``None`` for one entry).
-
-    Raises ``NotExpressible`` when ``enableWhen`` cannot say the condition exactly, and
-    ``ValueError`` for a condition on an unknown field.
-    """
-    if condition is None:
-        return [], None
-    if isinstance(condition, AnyOf | AllOf):
-        entries = []
-        for part in condition.conditions:
-            leaf = _leaf(part, group, base_url)
-            if isinstance(condition, AllOf) and len(leaf) != 1:
-                raise NotExpressible(f"enableWhen cannot say {part!r} inside AllOf")
-            entries.extend(leaf)
-        behavior = "any" if isinstance(condition, AnyOf) else "all"
-        return entries, (behavior if len(entries) > 1 else None)
-    entries = _leaf(condition, group, base_url)
-    return entries, ("any" if len(entries) > 1 else None)
-
-
-def _expression(expression: str, url: str = ENABLE_WHEN_EXPRESSION) -> dict[str, Any]:
-    return {
-        "url": url,
-        "valueExpression": {"language": "text/fhirpath", "expression": expression},
-    }
-
-
-def _with_enable_when(
-    node: dict[str, Any], condition: Condition | None, base_url: str, group: Group | None = None
-) -> dict[str, Any]:
-    if isinstance(condition, Offered):  # offered: the item is here, so it is asked
-        condition = None
-    try:
-        entries, behavior = enable_when(condition, group, base_url)
-    except NotExpressible:
-        if group is not None or condition is None:
-            raise
-        node.setdefault("extension", []).append(_expression(fhirpath(condition)))
-        return node
-    if entries:
-        node["enableWhen"] = entries
-    if behavior:
-        node["enableBehavior"] = behavior
-    return node
 
 
 # -- items ---------------------------------------------------------------------------------
@@ -279,12 +170,12 @@ def _question(
         )
     if extensions:
         node["extension"] = extensions
-    _with_enable_when(node, item.shown_if, base, group)
+    with_enable_when(node, item.shown_if, base, group)
     if item.help:
         node["item"] = [_display(f"{link}.help", item.help, tr, help_text=True)]
     intro = [_display(f"{link}.intro", item.intro, tr)] if item.intro else []
     for display in intro:
-        _with_enable_when(display, item.shown_if, base, group)
+        with_enable_when(display, item.shown_if, base, group)
     return [*intro, node]
 
 
@@ -304,7 +195,7 @@ def _group(group: Group, base: str, tr: Translate | None) -> dict[str, Any]:
     node["extension"] = [
         _constraint(f"{group.name.replace('_', '-')}-row", _row_rule(group), str(group.label))
     ]
-    _with_enable_when(node, group.shown_if, base)
+    with_enable_when(node, group.shown_if, base)
     children = (
         [_display(f"{group.name}.help", group.help, tr, help_text=True)] if group.help else []
     )
@@ -321,7 +212,7 @@ def _phq9_total() -> dict[str, Any]:
     )
     text = "PHQ-9 total score"
     return {
-        "extension": [_expression(terms, CALCULATED_EXPRESSION)],
+        "extension": [expression(terms, CALCULATED_EXPRESSION)],
         "linkId": PHQ9_TOTAL,
         "code": [{"system": LOINC, "code": PHQ9_TOTAL_LOINC, "display": text}],
         "text": text,
@@ -353,7 +244,7 @@ def _step(step: Step, base: str, tr: Translate | None) -> dict[str, Any]:
     node: dict[str, Any] = {"linkId": step.name, "prefix": str(step.number)}
     with_translation(node, "text", step.title, tr)
     node["type"] = "group"
-    _with_enable_when(node, step.shown_if, base)
+    with_enable_when(node, step.shown_if, base)
     children: list[dict[str, Any]] = []
     if step.intro:
         children.append(_display(f"{step.name}.intro", step.intro, tr))

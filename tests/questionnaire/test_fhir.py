@@ -28,12 +28,8 @@ from app.questionnaire import (
     to_fhir_response_items,
 )
 from app.questionnaire.conditions import DEFAULT_OFFER, TREATMENTS
-from app.questionnaire.fhir import (
-    CALCULATED_EXPRESSION,
-    CONSTRAINT,
-    ENABLE_WHEN_EXPRESSION,
-    NotExpressible,
-)
+from app.questionnaire.fhir import CALCULATED_EXPRESSION, CONSTRAINT
+from app.questionnaire.fhir_enable_when import ENABLE_WHEN_EXPRESSION, NotExpressible
 from app.questionnaire.fhir_paths import fhirpath
 
 SYSTEM = "https://clinic.example/fhir/CodeSystem/prescreen"

@@ -1,0 +1,345 @@
+"""One answer's value, read and checked: its type (JSON types in document mode, typed strings in
+form mode), range, choices and text, with a message for a person when it is wrong.
+
+``Parser.parse(item, value)`` is what validation (app/questionnaire/validation.py) calls for each
+answer; it raises ``Invalid`` with the message and, for a composite answer, the part at fault.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.questionnaire.i18n import N_
+from app.questionnaire.model import Item
+from app.questionnaire.units import UnitError, read_date, read_feet_inches, read_number
+
+EARLIEST_DATE = date(1900, 1, 1)
+
+_INT = re.compile(r"[+-]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+_PHONE = re.compile(r"[0-9 +\-()]{7,20}")
+# Unicode category Cc is exactly these 65 code points; one regex search, not a lookup a letter.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MIN_PHONE_DIGITS = 7
+_TRUE_STRINGS = frozenset({"y", "yes", "on", "true", "1"})
+_FALSE_STRINGS = frozenset({"", "n", "no", "off", "false", "0"})
+_ECHO_LIMIT = 40
+
+# Messages. Params that are strings may be passed through gettext before formatting (they are
+# either N_-marked choice labels or values that no catalogue translates).
+MSG_WRONG_TYPE = N_("Expected %(expected)s, got %(got)s.")
+MSG_NOT_A_CHOICE = N_("“%(value)s” is not one of the choices.")
+MSG_DUPLICATE = N_("Choose each answer only once.")
+MSG_EXCLUSIVE = N_("“%(label)s” must be chosen on its own. Untick the other answers.")
+MSG_TOO_LONG = N_("Enter %(max)s characters or fewer (you entered %(length)s).")
+MSG_CONTROL_CHARS = N_("Remove the special (control) characters from your answer.")
+MSG_DATE_FORMAT = N_("Enter a real date in the format YYYY-MM-DD, for example 1984-03-02.")
+MSG_DATE_RANGE = N_("Enter a date from %(min)s to %(max)s.")
+MSG_EMAIL = N_("Enter an email address in the right format, like name@example.com.")
+MSG_PHONE = N_(
+    "Enter a phone number of 7 to 20 characters, using digits, spaces and + - ( ), "
+    "for example +1 555 010 0100."
+)
+MSG_INT = N_("Enter a whole number using the digits 0 to 9, for example 12.")
+MSG_DECIMAL = N_("Enter a number using the digits 0 to 9, for example 72.5.")
+MSG_RANGE = N_("Enter a number from %(min)s to %(max)s.")
+MSG_HEIGHT_BOTH = N_("Enter your height in cm, or in feet and inches, not both.")
+MSG_HEIGHT_RANGE = N_("Enter a height from 3 ft 4 in to 8 ft 2 in.")
+MSG_WEIGHT_RANGE = N_("Enter a weight from 25 to 350 kg (55 to 770 lb).")
+MSG_BOOL = N_("Tick the box or leave it empty.")
+
+_REQUIRED = {
+    "string": N_("Enter an answer."),
+    "text": N_("Enter an answer."),
+    "date": N_("Enter a date, for example 1984-03-02."),
+    "email": N_("Enter your email address, for example name@example.com."),
+    "phone": N_("Enter your phone number."),
+    "int": N_("Enter a number."),
+    "decimal": N_("Enter a number."),
+    "bool": N_("Tick the box to continue."),
+    "enum": N_("Choose an answer."),
+    "multi": N_("Choose at least one answer."),
+}
+
+_EXPECTED = {
+    "string": N_("a string"),
+    "text": N_("a string"),
+    "date": N_("a date string (YYYY-MM-DD)"),
+    "email": N_("a string"),
+    "phone": N_("a string"),
+    "int": N_("a whole number"),
+    "decimal": N_("a number"),
+    "bool": N_("true or false"),
+    "enum": N_("a string"),
+    "multi": N_("a list of strings"),
+    "group": N_("a list of objects"),
+    "entry": N_("an object"),
+}
+
+
+class Invalid(Exception):  # noqa: N818 - control flow between parsing and validation
+    def __init__(self, message: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field  # a part of the item's answer (``date_of_birth-day``), if not all
+        self.params = params
+
+    @classmethod
+    def of(cls, error: UnitError) -> Invalid:
+        return cls(error.message, error.field, **error.params)
+
+
+def json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float | Decimal):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "array"
+    return type(value).__name__
+
+
+def _wrong_type(kind: str, value: object) -> Invalid:
+    return Invalid(MSG_WRONG_TYPE, expected=_EXPECTED[kind], got=json_type(value))
+
+
+def _echo(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Parser:
+    as_of: date
+    strict: bool
+
+    def parse(self, item: Item, value: Any) -> Any:
+        """Return the cleaned value, ``None`` for a blank answer, or raise ``Invalid``."""
+        kind = item.kind
+        if type(value) is str and kind == "enum" and self.strict:  # a JSON choice, as stored
+            return _one_of(item, value, value)
+        if type(value) is int and kind == "int" and item.choices:  # a score (PHQ-9...), as stored
+            return _one_of(item, value, str(value))
+        if kind == "multi":
+            return self._multi(item, value)
+        if isinstance(value, Mapping) and not self.strict:  # boxes of one answer (date, height)
+            return self._parts(item, value)
+        if not self.strict:  # strict JSON values are taken as they are
+            value = self._scalar(value)
+        if value is None:
+            return None
+        if kind == "bool":
+            return self._bool(value)
+        if kind == "int" or kind == "decimal":
+            number = self._number(item, value)
+            if item.choices and item.choice(number) is None:
+                raise Invalid(MSG_NOT_A_CHOICE, value=_echo(number))
+            return number
+        if not isinstance(value, str):
+            if kind == "date" and not self.strict and isinstance(value, date):
+                value = value.isoformat()
+            else:
+                raise _wrong_type(kind, value)
+        return self._text_kind(item, value)
+
+    def _parts(self, item: Item, parts: Mapping[str, Any]) -> Any:
+        """A date of birth in day, month and year boxes; a height in cm or feet and inches."""
+        try:
+            if item.kind == "date":
+                return read_date(parts, item.name, EARLIEST_DATE, self.as_of)
+            text = {k: v.strip() if isinstance(v, str) else "" for k, v in parts.items()}
+            feet, inches = text.get("height-feet", ""), text.get("height-inches", "")
+            if text.get(item.name) and (feet or inches):
+                raise Invalid(MSG_HEIGHT_BOTH)
+            if feet or inches:
+                number = read_feet_inches(feet, inches)
+                if number is not None and not item.minimum <= number <= item.maximum:  # type: ignore[operator]
+                    raise Invalid(MSG_HEIGHT_RANGE, "height-feet")
+                return number
+        except UnitError as error:
+            raise Invalid.of(error) from None
+        value = self._scalar(text.get(item.name))
+        return None if value is None else self._number(item, value)
+
+    @staticmethod
+    def _scalar(value: Any) -> Any:
+        """A form's value: the one value of a list, stripped; ``None`` for a blank."""
+        if isinstance(value, list | tuple):
+            if len(value) > 1:
+                raise Invalid(MSG_WRONG_TYPE, expected=N_("one value"), got="array")
+            value = value[0] if value else None
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def _text_kind(self, item: Item, value: str) -> Any:
+        if item.kind == "enum":
+            value = value if self.strict else value.strip()
+            return _one_of(item, value, value)
+        value = _clean_text(value, multiline=item.kind == "text")
+        if not value:
+            return None
+        if item.max_length is not None and len(value) > item.max_length:
+            raise Invalid(MSG_TOO_LONG, max=item.max_length, length=len(value))
+        if item.kind == "date":
+            return self._date(value)
+        if item.kind == "email" and not _EMAIL.fullmatch(value):
+            raise Invalid(MSG_EMAIL)
+        if item.kind == "phone" and not (
+            _PHONE.fullmatch(value) and sum(c.isdigit() for c in value) >= _MIN_PHONE_DIGITS
+        ):
+            raise Invalid(MSG_PHONE)
+        return value
+
+    def _date(self, value: str) -> str:
+        if not _DATE.fullmatch(value):
+            raise Invalid(MSG_DATE_FORMAT)
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(MSG_DATE_FORMAT) from None
+        if not EARLIEST_DATE <= parsed <= self.as_of:
+            raise Invalid(MSG_DATE_RANGE, min=EARLIEST_DATE.isoformat(), max=self.as_of.isoformat())
+        return value
+
+    def _bool(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if self.strict:
+            raise _wrong_type("bool", value)
+        text = str(value).strip().lower()
+        if text in _TRUE_STRINGS:
+            return True
+        if text in _FALSE_STRINGS:
+            return False
+        raise Invalid(MSG_BOOL)
+
+    def _number(self, item: Item, value: Any) -> int | float:
+        is_int = item.kind == "int"
+        number: int | float
+        if type(value) is int:  # the usual case first (a bool is not one)
+            number = value
+        elif isinstance(value, bool):
+            raise _wrong_type(item.kind, value)
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float | Decimal) and not self.strict and is_int:
+            raise Invalid(MSG_INT)
+        elif isinstance(value, float) or (isinstance(value, Decimal) and not self.strict):
+            if is_int:
+                raise _wrong_type(item.kind, value)
+            number = _from_decimal(value)
+        elif isinstance(value, str) and not self.strict:
+            number = self._typed(item, value, is_int)
+        else:
+            raise _wrong_type(item.kind, value)
+        low, high = item.minimum, item.maximum
+        if item.choices:  # a labelled score: the caller reports "not one of the choices"
+            return number
+        if (low is not None and number < low) or (high is not None and number > high):
+            if item.unit == "kg":
+                raise Invalid(MSG_WEIGHT_RANGE)
+            raise Invalid(MSG_RANGE, min=_number_text(low), max=_number_text(high))
+        return number
+
+    @staticmethod
+    def _typed(item: Item, value: str, is_int: bool) -> int | float:
+        """A number as typed in a form: "150 mg", "3 months" (in weeks), "20,5"."""
+        pattern = _INT if is_int else _DECIMAL
+        if pattern.fullmatch(value):  # the usual case first
+            return int(value) if is_int else _from_decimal(Decimal(value))
+        if not item.unit and not item.example:
+            raise Invalid(MSG_INT if is_int else MSG_DECIMAL)
+        try:
+            return read_number(
+                value,
+                item.unit,
+                item.noun or N_("your answer"),
+                item.example or ("12" if is_int else "12.5"),
+                whole=is_int,
+            )
+        except UnitError as error:
+            raise Invalid.of(error) from None
+
+    def _multi(self, item: Item, value: Any) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple):
+            if self.strict or not isinstance(value, str):
+                raise _wrong_type("multi", value)
+            value = [value]
+        if not all(isinstance(v, str) for v in value):
+            raise _wrong_type("multi", value)
+        chosen = [v if self.strict else v.strip() for v in value]
+        chosen = [v for v in chosen if v] if not self.strict else chosen
+        if not chosen:
+            return None
+        unknown = next((v for v in chosen if item.choice(v) is None), None)
+        if unknown is not None:
+            raise Invalid(MSG_NOT_A_CHOICE, value=_echo(unknown))
+        if len(set(chosen)) != len(chosen):
+            raise Invalid(MSG_DUPLICATE)
+        alone = next((v for v in chosen if v in item.exclusive), None)
+        if alone is not None and len(chosen) > 1:
+            choice = item.choice(alone)
+            raise Invalid(MSG_EXCLUSIVE, label=choice.label if choice else alone, value=alone)
+        return chosen
+
+
+def _one_of(item: Item, value: Any, key: str) -> Any:
+    """``value`` if ``key``, its choice value, is one of ``item``'s choices."""
+    if key not in item.choices_by_value:
+        raise Invalid(MSG_NOT_A_CHOICE, value=_echo(value))
+    return value
+
+
+def _from_decimal(value: float | Decimal) -> int | float:
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Invalid(MSG_DECIMAL)
+        return int(value) if value.is_integer() else value
+    try:
+        if not value.is_finite():
+            raise Invalid(MSG_DECIMAL)
+        return int(value) if value == value.to_integral_value() else float(value)
+    except InvalidOperation:
+        raise Invalid(MSG_DECIMAL) from None
+
+
+def _number_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _clean_text(value: str, *, multiline: bool) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        value = " ".join(value.split("\n")).replace("\t", " ")
+    value = value.strip()
+    if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(value):
+        raise Invalid(MSG_CONTROL_CHARS)
+    return value
+
+
+def required_message(item: Item) -> str:
+    return item.required_message or _REQUIRED[item.kind]
+
+
+def type_params(kind: str, value: object) -> dict[str, Any]:
+    return {"expected": _EXPECTED[kind], "got": json_type(value)}
