@@ -12,11 +12,10 @@ are shown, with blank answers left out (absent), ready to be stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from contextlib import nullcontext
 from datetime import date
 from typing import Any, Final
 
-from app.questionnaire.conditions import has_answer, holds, offering
+from app.questionnaire.conditions import has_answer, holds, offered_treatments, offering
 from app.questionnaire.definition import FIELD_NAMES, STEPS, element_for
 from app.questionnaire.flow import not_offered
 from app.questionnaire.i18n import N_
@@ -228,7 +227,8 @@ def validate_document(
     and an answer to it is refused with a message saying so.
     Returns the cleaned document and the errors.
     """
-    with offering(offered) if offered is not None else nullcontext():
+    # The clinic's offer is read once, not by each Offered condition.
+    with offering(offered_treatments() if offered is None else offered):
         return _validate_document(doc, as_of, refuse_hidden)
 
 
