@@ -145,6 +145,31 @@ class SubmissionSearchTerm(Model):
 Index("ix_submission_search_term_status", SubmissionSearchTerm.term, SubmissionSearchTerm.status)
 
 
+class SubmissionTreatment(Model):
+    """One treatment's outcome of a submission's decision (issue 21), what the queue's filter
+    by treatment reads from an index instead of decrypting every decision document.
+
+    Written with the decision by ``app/treatment_index.py``; none for a decision without
+    ``treatments`` (those stored before issue 21).
+    """
+
+    __tablename__ = "submission_treatment"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
+    )
+    treatment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+
+
+Index(
+    "ix_submission_treatment_outcome",
+    SubmissionTreatment.treatment,
+    SubmissionTreatment.outcome,
+    SubmissionTreatment.submission_id,
+)
+
+
 class QueueCount(Model):
     """How many submissions have each status and outcome, for the queue's counts.
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-from app.review import bulk_views, views  # noqa: E402, F401
+from app.review import bulk_views, treatment_views, views  # noqa: E402, F401

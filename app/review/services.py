@@ -34,7 +34,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
-from app import audit, clinic, questionnaire, submissions
+from app import audit, clinic, questionnaire, submissions, treatment_index
 from app.extensions import db
 from app.models import (
     STATUSES,
@@ -373,6 +373,7 @@ class QueueFilters:
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
     sort: str = ""
+    treatment: str = ""  # "tms" or "tms:likely_candidate" (app/treatment_index.py)
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -385,6 +386,7 @@ class QueueFilters:
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
             sort=data.get("sort") or "",
+            treatment=data.get("treatment") or "",
         )
 
     def args(self, **changes: Any) -> dict[str, str]:
@@ -398,6 +400,7 @@ class QueueFilters:
             "submitted_from": self.submitted_from.isoformat() if self.submitted_from else "",
             "submitted_to": self.submitted_to.isoformat() if self.submitted_to else "",
             "sort": self.sort,
+            "treatment": self.treatment,
         }
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value}
@@ -479,6 +482,8 @@ def queue_conditions(
         conditions.append(_search_condition(filters.q, searched_id))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
+    if (by_treatment := treatment_index.filter_condition(filters.treatment)) is not None:
+        conditions.append(by_treatment)
     if with_status and filters.status != ALL_STATUSES:
         if filters.status:
             conditions.append(Submission.status == filters.status)
@@ -577,6 +582,7 @@ class QueueRow:
     language: str | None = None
     contact: str | None = None
     top_reason: str | None = None
+    treatments: Mapping[str, str] = field(default_factory=dict)  # {treatment: outcome}
 
 
 @dataclass(frozen=True)
@@ -726,6 +732,7 @@ def _queue_row(s: Submission) -> QueueRow:
         language=summary.get("preferred_language"),
         contact=summary.get("preferred_contact"),
         top_reason=summary.get("top_reason"),
+        treatments=summary.get("treatments") or {},
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -11,8 +11,10 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
+from app import submissions
 from app.models import AuditEvent, Submission, utcnow
 from app.submissions import build_submission
+from tests.review.treatment_docs import WithTreatments
 from tests.rules.builders import baseline
 
 
@@ -74,3 +76,22 @@ def audit_entries(app: Flask, db: SQLAlchemy) -> Callable[..., list[AuditEvent]]
         return rows
 
     return entries
+
+
+@pytest.fixture
+def treatments_decided(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], None]:
+    """``treatments_decided(blocks)``: submissions stored from now on carry ``blocks`` as
+    their decision's ``treatments`` (None: none, as before issue 21)."""
+    decide = submissions.decide
+    chosen: dict[str, Any] = {"blocks": None}
+
+    def patched(answers: Mapping[str, Any], as_of: dt.date) -> Any:
+        decision = decide(answers, as_of)
+        return decision if chosen["blocks"] is None else WithTreatments(decision, chosen["blocks"])
+
+    monkeypatch.setattr(submissions, "decide", patched)
+
+    def choose(blocks: Any) -> None:
+        chosen["blocks"] = blocks
+
+    return choose

@@ -1,0 +1,171 @@
+"""The queue's per-treatment verdicts and filters (issue 21), read from the indexed
+``submission_treatment`` rows written with each decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import select
+
+from app import submissions, treatment_index
+from app.models import Submission, SubmissionTreatment, utcnow
+from tests.review.test_queue import listed, queue, row_of
+from tests.review.treatment_docs import P1_LIKE, TMS_LIKELY
+from tests.rules.builders import baseline
+
+
+def stored_rows(app: Flask, db: SQLAlchemy, submission_id: int) -> dict[str, str]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(SubmissionTreatment.treatment, SubmissionTreatment.outcome).where(
+                SubmissionTreatment.submission_id == submission_id
+            )
+        )
+        return dict(rows.tuples().all())
+
+
+@pytest.fixture
+def three(
+    make_submission: Callable[..., Submission], treatments_decided: Callable[[Any], None]
+) -> dict[str, Submission]:
+    now = utcnow()
+    made = {"old": make_submission(baseline(), submitted_at=now - dt.timedelta(days=2))}
+    treatments_decided(P1_LIKE)
+    made["p1"] = make_submission(baseline(), submitted_at=now - dt.timedelta(hours=3))
+    treatments_decided(TMS_LIKELY)
+    made["tms"] = make_submission(baseline(), submitted_at=now - dt.timedelta(hours=2))
+    return made
+
+
+def test_each_treatment_outcome_is_stored_as_an_indexed_row(
+    app: Flask, db: SQLAlchemy, three: dict[str, Submission]
+) -> None:
+    assert stored_rows(app, db, three["old"].id) == {}
+    assert stored_rows(app, db, three["p1"].id) == {
+        "esketamine": "not_a_candidate_now",
+        "iv_ketamine": "not_a_candidate_now",
+        "tms": "needs_clinician_review",
+        "ect_referral": "not_a_candidate_now",
+    }
+    assert stored_rows(app, db, three["tms"].id) == {
+        "esketamine": "likely_candidate",
+        "tms": "likely_candidate",
+        "ect_referral": "likely_candidate",
+    }
+    assert three["tms"].summary["treatments"]["tms"] == "likely_candidate"
+
+
+def test_the_submit_path_and_a_new_decision_write_the_rows_too(
+    app: Flask, db: SQLAlchemy, treatments_decided: Callable[[Any], None]
+) -> None:
+    treatments_decided(P1_LIKE)
+    with app.app_context():
+        row = submissions.submission_row(baseline())
+        with db.engine.begin() as connection:
+            submission_id = submissions.insert_submission(connection, row)
+    assert stored_rows(app, db, submission_id)["tms"] == "needs_clinician_review"
+    treatments_decided(TMS_LIKELY)
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        assert submission is not None
+        submissions.apply_decision(
+            submission, submissions.decide(submission.answers, submission.as_of)
+        )
+        db.session.commit()
+    assert stored_rows(app, db, submission_id) == {
+        "esketamine": "likely_candidate",
+        "tms": "likely_candidate",
+        "ect_referral": "likely_candidate",
+    }
+    treatments_decided(None)  # a decision without per-treatment results: no rows
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        assert submission is not None
+        submissions.apply_decision(
+            submission, submissions.decide(submission.answers, submission.as_of)
+        )
+        db.session.commit()
+    assert stored_rows(app, db, submission_id) == {}
+
+
+def test_each_row_gives_a_one_line_verdict_per_treatment(
+    client: FlaskClient, login: Callable[..., Any], three: dict[str, Submission]
+) -> None:
+    login(client)
+    html = queue(client)
+    p1 = row_of(html, three["p1"].reference)
+    assert '<span class="verdict-name">TMS</span>: review' in p1
+    assert '<span class="verdict-name">Esketamine</span>: not now' in p1
+    assert '<span class="verdict-name">IV ketamine</span>: not now' in p1
+    assert '<span class="verdict-name">ECT referral</span>: no trigger' in p1
+    tms = row_of(html, three["tms"].reference)
+    assert '<span class="verdict-name">TMS</span>: likely' in tms
+    assert '<span class="verdict-name">ECT referral</span>: discuss referral' in tms
+    assert "IV ketamine" not in tms
+    assert "treatment-verdicts" not in row_of(html, three["old"].reference)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("tms", ["p1", "tms"]),  # same priority: the older first
+        ("tms:likely_candidate", ["tms"]),
+        ("tms:needs_clinician_review", ["p1"]),
+        ("tms:not_a_candidate_now", []),
+        ("iv_ketamine", ["p1"]),
+        ("esketamine:not_a_candidate_now", ["p1"]),
+        ("ect_referral:likely_candidate", ["tms"]),
+        ("ect_referral:not_a_candidate_now", ["p1"]),
+    ],
+)
+def test_the_queue_filters_by_treatment_and_by_its_outcome(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    three: dict[str, Submission],
+    value: str,
+    expected: list[str],
+) -> None:
+    login(client)
+    names = {submission.id: name for name, submission in three.items()}
+    html = queue(client, f"?treatment={value}")
+    assert [names[i] for i in listed(html)] == expected
+    assert f"Open work: {len(expected)}" in html  # the counts follow the filter
+    assert f'<option selected value="{value}"' in html or f'value="{value}" selected' in html
+
+
+def test_an_unknown_treatment_filter_is_ignored(
+    client: FlaskClient, login: Callable[..., Any], three: dict[str, Submission]
+) -> None:
+    login(client)
+    assert len(listed(queue(client, "?treatment=tms:maybe"))) == 3
+    assert len(listed(queue(client, "?treatment=acupuncture"))) == 3
+
+
+def test_the_filter_is_kept_by_the_status_links_and_the_export(
+    client: FlaskClient, login: Callable[..., Any], three: dict[str, Submission]
+) -> None:
+    login(client)
+    html = queue(client, "?treatment=tms:likely_candidate")
+    assert "?status=all&amp;treatment=tms:likely_candidate" in html
+    exported = client.get("/review/export.csv?treatment=tms:likely_candidate").get_data(
+        as_text=True
+    )
+    assert three["tms"].reference in exported
+    assert three["p1"].reference not in exported
+
+
+def test_the_filter_condition_parses_only_known_values() -> None:
+    assert treatment_index.parse_filter("tms") == ("tms", None)
+    assert treatment_index.parse_filter("ect_referral:likely_candidate") == (
+        "ect_referral",
+        "likely_candidate",
+    )
+    assert treatment_index.parse_filter("tms:urgent_safety_review") is None
+    assert treatment_index.parse_filter("") is None
+    assert treatment_index.filter_condition("nope") is None
