@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from typing import Any, Final, NamedTuple, Protocol
 
+from .frozen import FrozenMap
 from .rule import Category
 from .scores import Scores, ScoresView
 from .settings import TRIAL_CAP, Settings
+from .treatment_data import ECT_REFERRAL, ESKETAMINE, TMS
+from .treatments import LIKELY, NOT_NOW, REVIEW, URGENT, TreatmentDecision, decisions, outcomes_of
 
 _SAFETY: Final = Category.SAFETY.value
 _EXCLUSION: Final = Category.EXCLUSION.value
 _MISSING_INFO: Final = Category.MISSING_INFO.value
 
-URGENT: Final = "urgent_safety_review"
-NOT_NOW: Final = "not_a_candidate_now"
-REVIEW: Final = "needs_clinician_review"
-LIKELY: Final = "likely_candidate"
 OUTCOMES: Final = (URGENT, NOT_NOW, REVIEW, LIKELY)
 
 REQUIRED_INCLUSION: Final = frozenset(
     {"INC-DEPRESSION-INDICATION", "INC-TRD-2-TRIALS", "INC-PHQ9-MODERATE"}
 )
 HIGH_CAUTION: Final = frozenset(
-    {"CAU-PSYCHOSIS-CURRENT", "CAU-MANIA-CURRENT", "CAU-BP-CRISIS-RANGE", "CAU-REMOTE-ATTEMPT"}
+    {
+        "CAU-PSYCHOSIS-CURRENT",
+        "CAU-MANIA-CURRENT",
+        "CAU-BP-CRISIS-RANGE",
+        "CAU-REMOTE-ATTEMPT",
+        "TMS-CAU-SEIZURE",  # issue 21: the TMS cautions of high priority
+        "TMS-CAU-PSYCHOSIS-CURRENT",
+    }
 )
 REVIEW_CATEGORIES: Final = frozenset(
     {Category.CAUTION.value, Category.REVIEW.value, Category.MISSING_INFO.value}
@@ -36,7 +42,7 @@ REVIEW_CATEGORIES: Final = frozenset(
 DECIDING_CATEGORIES: Final[Mapping[str, frozenset[str]]] = {
     URGENT: frozenset({_SAFETY}),
     NOT_NOW: frozenset({_EXCLUSION}),
-    REVIEW: REVIEW_CATEGORIES,
+    REVIEW: REVIEW_CATEGORIES | {Category.COVERAGE_NOT_MET.value},
     LIKELY: frozenset({Category.INCLUSION_EVIDENCE.value}),
 }
 """The rule categories that decide each outcome (§6.1, as ``decide`` below reads them)."""
@@ -89,7 +95,7 @@ def signals_of(fired: Iterable[_Fired]) -> Signals:
 
 
 def decide(signals: Signals) -> str:
-    """§6.1: the first match wins."""
+    """§6.1 for one treatment's rules (before issue 21, the only outcome): first match wins."""
     if signals.safety:
         return URGENT
     if signals.exclusion:
@@ -102,8 +108,14 @@ def decide(signals: Signals) -> str:
 
 
 def outcome_for(fired: Iterable[_Fired]) -> str:
-    """§6.1 for a collection of fired rules (or of rules that fire)."""
+    """§6.1 for a collection of fired rules (or of rules that fire) of a single treatment."""
     return decide(signals_of(fired))
+
+
+def coverage_profiles(settings: Settings) -> dict[str, str]:
+    """The payer profile named in each offered treatment's ``coverage`` (TMS, esketamine)."""
+    names = {TMS: settings.payer_profile_tms, ESKETAMINE: settings.payer_profile_esketamine}
+    return {x: names[x] for x in settings.treatments_offered if x in names}
 
 
 def priority_for(outcome: str, scores: Scores, high_caution: bool, s: Settings) -> int:
@@ -161,6 +173,8 @@ class Decision:
     scores: ScoresView
     fired: tuple[FiredRule, ...]
     crisis_resources_shown: bool
+    # Issue 21: one decision per treatment the clinic offers (clinical-pathways.md §5.5).
+    treatments: FrozenMap[TreatmentDecision] = field(default_factory=FrozenMap)
 
     @classmethod
     def combine(
@@ -170,17 +184,23 @@ class Decision:
         settings: Settings,
         as_of: date,
     ) -> Decision:
-        """Combine the fired rules into one outcome (§6.1) and queue priority (§6.3)."""
+        """Combine the fired rules into an outcome per treatment offered, the submission's
+        outcome (§5.5: urgent, else the best delivered treatment's) and its priority (§6.3)."""
         signals = signals_of(fired)
-        outcome = decide(signals)
+        treatments = decisions(fired, settings, coverage_profiles(settings))
+        outcome, _ = outcomes_of(fired, settings)
+        # An ECT referral trigger adds the high-caution bonus in the review band (§5.5).
+        ect = treatments.get(ECT_REFERRAL)
+        high_caution = signals.high_caution or (ect is not None and ect.outcome == LIKELY)
         return cls(
             outcome=outcome,
-            priority=priority_for(outcome, scores, signals.high_caution, settings),
+            priority=priority_for(outcome, scores, high_caution, settings),
             ruleset_version=settings.ruleset_version,
             as_of=as_of,
             scores=ScoresView(scores),
             fired=fired,
             crisis_resources_shown=signals.safety,  # shown on any safety signal
+            treatments=treatments,
         )
 
     @property
@@ -203,4 +223,5 @@ class Decision:
             "scores": self.scores.to_document(),
             "rules": [f.to_document() for f in self.fired],
             "crisis_resources_shown": self.crisis_resources_shown,
+            "treatments": {x: t.to_document() for x, t in self.treatments.items()},
         }

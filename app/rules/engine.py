@@ -6,12 +6,13 @@ from datetime import date
 
 from .answers import Answers
 from .catalogue import RULES
-from .decision import Decision, FiredRule, outcome_for
+from .decision import Decision, FiredRule
 from .missing import resolve_fields
 from .rule import Case, Category, Rule
 from .safety import SAFETY_RULES
 from .scores import compute
 from .settings import DEFAULTS, Settings
+from .treatments import is_evaluated, outcomes_of
 
 
 def evaluate(
@@ -28,7 +29,12 @@ def evaluate(
     day = as_of if as_of is not None else date.today()
     scores = compute(answers, settings, day)
     case = Case(answers, scores, settings)
-    fired = tuple(explain(rule, case, day, rules) for rule in rules if rule.applies(case))
+    offered = settings.treatments_offered
+    fired = tuple(
+        explain(rule, case, day, rules)
+        for rule in rules
+        if is_evaluated(rule.id, offered) and rule.applies(case)
+    )
     return Decision.combine(fired, scores, settings, day)
 
 
@@ -53,7 +59,9 @@ def outcome_of(
     """Only the outcome (no reasons, no what-would-change): used for re-evaluation."""
     day = as_of if as_of is not None else date.today()
     case = Case(answers, compute(answers, settings, day), settings)
-    return outcome_for(rule for rule in rules if rule.applies(case))
+    offered = settings.treatments_offered
+    fired = (rule for rule in rules if is_evaluated(rule.id, offered) and rule.applies(case))
+    return outcomes_of(fired, settings)[0]
 
 
 def evaluate_safety(

@@ -22,8 +22,12 @@ class Category(StrEnum):
     CAUTION = "caution"
     REVIEW = "review"
     MISSING_INFO = "missing_info"
+    # Issue 21: a payer criterion reported but short (review if coverage_affects_outcome) ...
+    COVERAGE_NOT_MET = "coverage_not_met"
     INCLUSION_EVIDENCE = "inclusion_evidence"
     INFO = "info"
+    # ... and a fact a payer asks for that was not collected (never changes an outcome).
+    COVERAGE_GAP = "coverage_gap"
 
 
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
 
+from . import pathway_settings
 from .data import DOSE_TABLE
+from .errors import CONFIG_PREFIX, SettingsError, config_key
+from .errors import setting_error as _error
+from .frozen import FrozenMap
+from .treatment_data import DRUG_CLASSES, TMS_CONTRAINDICATED_IMPLANTS, TREATMENTS
 
-CONFIG_PREFIX: Final = "RULES_"
+__all__ = ["CONFIG_PREFIX", "TREATMENTS", "DoseTable", "Settings", "SettingsError", "config_key"]
 # The number of the stored clinic settings version the values come from (0: not stored). It is
 # not a threshold: no config key, no range, not in non_default(); it names the decisions.
 VERSION_FIELD: Final = "settings_version"
@@ -21,45 +26,19 @@ PHQ9_MAX: Final = 27
 TRIAL_CAP: Final = 6  # §6.3: adequate failed trials count towards priority up to 6
 
 
-class SettingsError(ValueError):
-    """A rule setting has a value that is not allowed; the app must not start with it."""
-
-
-class DoseTable(Mapping[str, float | None]):
-    """Read-only drug -> mg/day mapping (copyable and picklable, unlike a mappingproxy)."""
-
-    __slots__ = ("_rows", "get")
-
-    def __init__(self, rows: Mapping[str, float | None] | None = None) -> None:
-        self._rows: dict[str, float | None] = dict(rows or {})
-        self.get = self._rows.get  # type: ignore[assignment]  # C-speed lookups (hot path)
-
-    def __getitem__(self, drug: str) -> float | None:
-        return self._rows[drug]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, DoseTable):
-            return self._rows == other._rows
-        return isinstance(other, Mapping) and self._rows == dict(other)
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self._rows.items(), key=lambda row: row[0])))
-
-    def __repr__(self) -> str:
-        return f"DoseTable({self._rows!r})"
-
-    def __reduce__(self) -> tuple[type[DoseTable], tuple[dict[str, float | None]]]:
-        return (DoseTable, (self._rows,))
+DoseTable = FrozenMap  # the dose table's read-only mapping (the name other modules know)
 
 
 def _default_dose_table() -> Mapping[str, float | None]:
     return DoseTable(DOSE_TABLE)
+
+
+def _default_drug_classes() -> Mapping[str, str | None]:
+    return FrozenMap(DRUG_CLASSES)
+
+
+def _no_edits() -> Mapping[str, Mapping[str, Any]]:
+    return FrozenMap()
 
 
 # (low, high) inclusive for the plain integer settings; None = no bound of its own.
@@ -86,6 +65,8 @@ _INT_RANGES: Final[Mapping[str, tuple[int | None, int | None, str]]] = MappingPr
         "priority_item9_weight": (0, 50, "a whole number from 0 to 50"),
         "priority_trial_weight": (0, 10, "a whole number from 0 to 10"),
         "priority_high_caution_bonus": (0, 50, "a whole number from 0 to 50"),
+        "tms_min_failed_trials": (1, 4, "a whole number from 1 to 4"),
+        "ect_suggest_after_failed_trials": (2, 10, "a whole number from 2 to 10"),
     }
 )
 
@@ -104,17 +85,6 @@ CHOICES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 _TRUE: Final = frozenset({"true", "1", "yes", "on"})
 _FALSE: Final = frozenset({"false", "0", "no", "off"})
 _INT_TEXT: Final = re.compile(r"[+-]?\d+")
-
-
-def config_key(name: str) -> str:
-    """Return the configuration key of a setting, e.g. ``RULES_MIN_AGE_YEARS``."""
-    return CONFIG_PREFIX + name.upper()
-
-
-def _error(name: str, value: object, allowed: str) -> SettingsError:
-    return SettingsError(
-        f"{name} ({config_key(name)}) = {value!r} is not allowed: must be {allowed}"
-    )
 
 
 @dataclass(frozen=True)
@@ -157,6 +127,19 @@ class Settings:
     # §10.1: a suicide attempt over 3 months ago with no current ideation is urgent (as drafted,
     # per ASQ) or a high-priority review (per C-SSRS triage: past behaviour is non-imminent).
     remote_attempt_outcome: str = "urgent_safety_review"
+    # Issue 21 (clinical-pathways.md §5.1): the treatments the clinic offers, each decided apart.
+    treatments_offered: tuple[str, ...] = ("esketamine", "iv_ketamine")
+    # A payer criterion reported but short (coverage_not_met) moves that treatment to review.
+    coverage_affects_outcome: bool = True
+    tms_min_failed_trials: int = 1  # FDA clearance: >=1 failed antidepressant in this episode
+    tms_count_intolerance: bool = True  # a trial stopped for side effects counts for TMS
+    tms_contraindicated_implants: tuple[str, ...] = TMS_CONTRAINDICATED_IMPLANTS
+    ect_suggest_after_failed_trials: int = 4
+    drug_classes: Mapping[str, str | None] = field(default_factory=_default_drug_classes)
+    payer_profile_tms: str = "typical_commercial"
+    payer_profile_esketamine: str = "typical_commercial"
+    # Per treatment ("tms", "esketamine"): the clinic's changes to its preset's fields.
+    payer_profile_edits: Mapping[str, Mapping[str, Any]] = field(default_factory=_no_edits)
     settings_version: int = 0
 
     def __post_init__(self) -> None:
@@ -164,6 +147,7 @@ class Settings:
             raise _error("dose_table", self.dose_table, "a mapping of drug to mg/day or null")
         # Copy into a read-only mapping so a frozen Settings cannot change under a caller.
         object.__setattr__(self, "dose_table", DoseTable(self.dose_table))
+        pathway_settings.freeze_settings(self)
         _validate(self)
 
     def __hash__(self) -> int:
@@ -204,7 +188,7 @@ class Settings:
                 if rows:
                     changed[f.name] = rows
             elif mine != theirs:
-                changed[f.name] = mine
+                changed[f.name] = mine.to_dict() if isinstance(mine, FrozenMap) else mine
         return changed
 
     @cached_property
@@ -232,6 +216,8 @@ def setting_as_json(settings: Settings) -> str:
         value = getattr(settings, f.name)
         if f.name == "dose_table":
             value = {k: None if v is None else float(v) for k, v in sorted(value.items())}
+        elif isinstance(value, FrozenMap):
+            value = value.to_dict()
         values[f.name] = value
     return json.dumps(values, sort_keys=True, separators=(",", ":"))
 
@@ -282,6 +268,7 @@ def _validate(s: Settings) -> None:
         if not math.isfinite(dose) or dose <= 0:
             raise _error("dose_table", {drug: dose}, "mg/day values that are numbers > 0 or null")
     _validate_bands(s)
+    pathway_settings.validate(s)
 
 
 def _validate_bands(s: Settings) -> None:
@@ -313,8 +300,11 @@ def _validate_bands(s: Settings) -> None:
 
 def _coerce(name: str, value: Any) -> Any:
     """Turn configuration text (environment variables) into the setting's type."""
-    if name == "require_current_episode":
+    if name in ("require_current_episode", *pathway_settings.BOOL_SETTINGS):
         return _coerce_bool(name, value)
+    pathway_value = pathway_settings.coerce(name, value)
+    if pathway_value is not None:
+        return pathway_value
     if name == "dose_table":
         return _coerce_dose_table(value)
     if name in CHOICES:

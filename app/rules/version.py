@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from .settings import Settings
 
-CATALOGUE_VERSION: Final = 3  # 2: [SEED] cited as "Clinic policy"; 3: a dose above the usual
+CATALOGUE_VERSION: Final = 4  # 2: [SEED] cited as "Clinic policy"; 3: a dose above the usual
 # maximum leaves the trial unverified (MIS-TRIAL-ADEQUACY, issue 16)
 
 

@@ -88,7 +88,9 @@ def test_decision_document_of_e8() -> None:
         "scores",
         "rules",
         "crisis_resources_shown",
+        "treatments",  # issue 21
     ]
+    assert list(document["treatments"]) == ["esketamine", "iv_ketamine"]
     assert document["outcome"] == "needs_clinician_review"
     assert document["priority"] == 219
     assert document["as_of"] == "2026-11-25"

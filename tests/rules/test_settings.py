@@ -26,7 +26,7 @@ from tests.rules.builders import AS_OF, baseline
 
 def test_defaults() -> None:
     assert Settings() == DEFAULTS
-    assert dataclasses.asdict(DEFAULTS) | {"dose_table": None} == {
+    assert dataclasses.asdict(DEFAULTS) | {"dose_table": None, "drug_classes": None} == {
         "min_age_years": 18,
         "min_trial_weeks": 6,
         "min_failed_trials": 2,
@@ -55,8 +55,30 @@ def test_defaults() -> None:
         "psychosis_mania_ketamine_outcome": "needs_clinician_review",
         "bipolar_depression_outcome": "needs_clinician_review",
         "remote_attempt_outcome": "urgent_safety_review",
+        "treatments_offered": ("esketamine", "iv_ketamine"),
+        "coverage_affects_outcome": True,
+        "tms_min_failed_trials": 1,
+        "tms_count_intolerance": True,
+        "tms_contraindicated_implants": (
+            "aneurysm_clip_or_coil",
+            "cochlear_implant",
+            "brain_stimulator_or_electrodes",
+            "vagus_nerve_stimulator",
+            "shunt",
+            "stent_head_or_neck",
+            "metal_fragments",
+            "eye_implant",
+            "magnetic_dental_implant",
+        ),
+        "ect_suggest_after_failed_trials": 4,
+        "drug_classes": None,
+        "payer_profile_tms": "typical_commercial",
+        "payer_profile_esketamine": "typical_commercial",
+        "payer_profile_edits": {},
         "settings_version": 0,
     }
+    assert DEFAULTS.drug_classes["sertraline"] == "ssri"
+    assert set(DEFAULTS.drug_classes) == set(DOSE_TABLE)
     assert dict(DEFAULTS.dose_table) == dict(DOSE_TABLE)
     assert DEFAULTS.dose_table["sertraline"] == 50
     assert DEFAULTS.dose_table["fluvoxamine"] is None
@@ -255,6 +277,16 @@ CHANGED: dict[str, Any] = {
     "psychosis_mania_ketamine_outcome": "not_a_candidate_now",
     "bipolar_depression_outcome": "likely_candidate",
     "remote_attempt_outcome": "needs_clinician_review",
+    "treatments_offered": ("esketamine", "iv_ketamine", "tms", "ect_referral"),
+    "coverage_affects_outcome": False,
+    "tms_min_failed_trials": 2,
+    "tms_count_intolerance": False,
+    "tms_contraindicated_implants": ("aneurysm_clip_or_coil", "cochlear_implant"),
+    "ect_suggest_after_failed_trials": 5,
+    "drug_classes": {"vortioxetine": "ssri"},
+    "payer_profile_tms": "aetna_cpb0469_2026",
+    "payer_profile_esketamine": "evicore_spravato",
+    "payer_profile_edits": {"tms": {"min_failed_trials": 3}},
 }
 
 
