@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete, event, insert, select
 
 from app.models import Submission, SubmissionTreatment
+from app.rules import TREATMENTS
 
-TREATMENTS = ("esketamine", "iv_ketamine", "tms", "ect_referral")
-"""The treatments a clinic can offer, in the order staff pages show them (app.rules.TREATMENTS)."""
 OUTCOMES = ("likely_candidate", "needs_clinician_review", "not_a_candidate_now")
 """The outcomes of one treatment (ECT referral uses likely and not_a_candidate_now only)."""
 

@@ -9,20 +9,16 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from app import clinic
 from app.auth import staff_required
 from app.models import Submission, utcnow
 from app.review import bp, services, treatments
 
 
-def payer_profiles() -> dict[str, Any]:
-    """The clinic's payer profile per treatment that has one (none yet: see app/rules/payers.py)."""
-    return {}
-
-
 @bp.context_processor
 def treatment_helpers() -> dict[str, Any]:
     def sections(submission: Submission) -> list[treatments.TreatmentSection]:
-        return treatments.sections(submission, payer_profiles())
+        return treatments.sections(submission, clinic.current().rules)
 
     return {"treatment_verdicts": treatments.verdicts, "treatment_sections": sections}
 
@@ -39,6 +35,6 @@ def print_checklist(submission_id: int) -> ResponseReturnValue:
         "review/print_checklist.html",
         page=page,
         submission=page.submission,
-        sections=treatments.sections(page.submission, payer_profiles()),
+        sections=treatments.sections(page.submission, clinic.current().rules),
         now=utcnow(),
     )

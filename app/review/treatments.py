@@ -27,6 +27,7 @@ from app.review.labels import (
     TREATMENT_LABELS,
     label,
 )
+from app.rules import PRESETS, Settings
 from app.rules import checklist as checklists
 from app.templating import translate
 from app.treatment_index import OUTCOMES, TREATMENTS, outcomes_of
@@ -87,6 +88,8 @@ REQUIREMENT_LABELS = {
     "min_failed_trials": _l("at least %(n)s failed trials"),
     "min_classes": _l("from at least %(n)s classes"),
     "min_weeks": _l("at least %(n)s weeks each"),
+    "augmentation_kinds": _l("at least %(n)s kinds of augmentation"),
+    "psychotherapy": _l("a psychotherapy trial that did not work"),
     "min_phq9": _l("PHQ-9 at least %(n)s"),
     "max_age": _l("age at most %(n)s"),
 }
@@ -204,11 +207,17 @@ def _rule_views(ids: Any, fired: Mapping[str, Mapping[str, Any]]) -> list[dict[s
     return views
 
 
-def sections(
-    submission: Submission, profiles: Mapping[str, Any] | None = None
-) -> list[TreatmentSection]:
+def profile_label(treatment: str, name: str | None) -> str | None:
+    """A payer profile's name as staff read it ("Typical commercial policy")."""
+    if not name:
+        return None
+    preset = PRESETS.get(treatment, {}).get(name)
+    return preset.label if preset is not None else name
+
+
+def sections(submission: Submission, settings: Settings) -> list[TreatmentSection]:
     """One section per treatment the decision evaluated (none for an older decision), each with
-    its checklist; ``profiles`` are the payer profiles its facts are held to, by treatment."""
+    its checklist, held to the payer profiles of the clinic's ``settings``."""
     decision = submission.decision or {}
     blocks = decision.get("treatments") or {}
     fired = _fired_by_id(decision)
@@ -216,8 +225,8 @@ def sections(
     for code, outcome in outcomes_of(decision).items():
         block = blocks[code]
         coverage = block.get("coverage") or {}
-        made = checklists.build_checklist(
-            code, submission.answers or {}, (profiles or {}).get(code), as_of=submission.as_of
+        made = checklists.checklist(
+            code, submission.answers or {}, settings, as_of=submission.as_of
         )
         found.append(
             TreatmentSection(
@@ -226,7 +235,7 @@ def sections(
                 outcome=outcome,
                 words=outcome_words(code, outcome),
                 rules=_rule_views(block.get("rules"), fired),
-                profile=coverage.get("profile") or made.profile,
+                profile=profile_label(code, coverage.get("profile") or made.profile),
                 not_met=_rule_views(coverage.get("not_met"), fired),
                 gaps=_rule_views(coverage.get("gaps"), fired),
                 checklist=checklist_rows(made),

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from .payers import PROFILE_SETTINGS, PayerProfile, profile_for
+from .settings import Settings
+
 ANSWERED: Final = "answered"
 PARTIAL: Final = "partial"
 MISSING: Final = "missing"
@@ -181,7 +184,7 @@ class Fact:
     key: str
     fields: tuple[str, ...]
     judge: Judge
-    requirement: tuple[str, ...] = ()  # the payer profile's attributes this fact is held to
+    requirement: tuple[str, ...] = ()  # the payer's numbers this fact is held to (REQUIREMENTS)
 
 
 def _fact(key: str, fields: Sequence[str], judge: Judge, *requirement: str) -> Fact:
@@ -195,6 +198,8 @@ _TRIALS = _fact(
     "min_failed_trials",
     "min_classes",
     "min_weeks",
+    "augmentation_kinds",
+    "psychotherapy",
 )
 _THERAPY = _fact(
     "psychotherapy",
@@ -434,24 +439,46 @@ FACTS: Final[Mapping[str, tuple[Fact, ...]]] = {
 """Each treatment's facts in the order of clinical-pathways.md §6.1–§6.4."""
 
 
+def requirements(profile: PayerProfile, min_trial_weeks: int) -> dict[str, int]:
+    """The numbers of a payer profile a checklist shows (0 or absent: not asked for)."""
+    numbers = {
+        "min_failed_trials": profile.min_failed_trials,
+        "min_classes": profile.min_classes,
+        "min_weeks": profile.min_weeks if profile.min_weeks is not None else min_trial_weeks,
+        "augmentation_kinds": profile.augmentation_kinds,
+        "psychotherapy": int(profile.psychotherapy),
+        "min_phq9": profile.min_phq9 or 0,
+        "max_age": profile.max_age or 0,
+    }
+    return {name: number for name, number in numbers.items() if number}
+
+
 def build_checklist(
     treatment: str,
     answers: Mapping[str, Any],
-    profile: Any = None,
+    profile: PayerProfile | None = None,
     *,
     as_of: date | None = None,
+    min_trial_weeks: int = 6,
 ) -> Checklist:
-    """The checklist of ``treatment`` for ``answers``, its facts held to ``profile`` (a payer
-    profile, for TMS and esketamine; its numbers are read by attribute name). An unknown
-    treatment has an empty checklist."""
+    """The checklist of ``treatment`` for ``answers``, its facts held to ``profile`` (TMS and
+    esketamine; ``min_trial_weeks`` stands for a profile's unset weeks). An unknown treatment
+    has an empty checklist."""
+    numbers = requirements(profile, min_trial_weeks) if profile is not None else {}
     items = []
     for fact in FACTS.get(treatment, ()):
         status, values = fact.judge(answers, as_of)
-        requirement = {
-            name: int(getattr(profile, name))
-            for name in fact.requirement
-            if isinstance(getattr(profile, name, None), int) and getattr(profile, name)
-        }
+        requirement = {name: numbers[name] for name in fact.requirement if name in numbers}
         items.append(ChecklistItem(fact.key, status, fact.fields, values, requirement))
-    name = getattr(profile, "name", None)
-    return Checklist(treatment, str(name) if name else None, tuple(items))
+    return Checklist(treatment, profile.name if profile else None, tuple(items))
+
+
+def checklist(
+    treatment: str, answers: Mapping[str, Any], settings: Settings, *, as_of: date | None = None
+) -> Checklist:
+    """The checklist of ``treatment`` under the clinic's ``settings``: TMS and esketamine are
+    held to the payer profile in force (``profile_for``), the others to none."""
+    profile = profile_for(settings, treatment) if treatment in PROFILE_SETTINGS else None
+    return build_checklist(
+        treatment, answers, profile, as_of=as_of, min_trial_weeks=settings.min_trial_weeks
+    )

@@ -81,13 +81,14 @@ def audit_entries(app: Flask, db: SQLAlchemy) -> Callable[..., list[AuditEvent]]
 @pytest.fixture
 def treatments_decided(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], None]:
     """``treatments_decided(blocks)``: submissions stored from now on carry ``blocks`` as
-    their decision's ``treatments`` (None: none, as before issue 21)."""
+    their decision's ``treatments`` (None: none, as before issue 21); until it is called, what
+    the rules decide."""
     decide = submissions.decide
-    chosen: dict[str, Any] = {"blocks": None}
+    chosen: dict[str, Any] = {}
 
     def patched(answers: Mapping[str, Any], as_of: dt.date) -> Any:
         decision = decide(answers, as_of)
-        return decision if chosen["blocks"] is None else WithTreatments(decision, chosen["blocks"])
+        return decision if not chosen else WithTreatments(decision, chosen["blocks"])
 
     monkeypatch.setattr(submissions, "decide", patched)
 

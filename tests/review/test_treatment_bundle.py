@@ -23,7 +23,9 @@ def decided(
     document = rules.evaluate(answers, rules.DEFAULTS, AS_OF).to_document()
     if new_rules:
         document["rules"] += copy.deepcopy(NEW_RULES)
-    if treatments is not None:
+    if treatments is None:  # a decision from before issue 21
+        document.pop("treatments", None)
+    else:
         document["treatments"] = copy.deepcopy(treatments)
     return document
 
@@ -115,3 +117,15 @@ def test_urgent_submissions_say_the_results_come_after_the_safety_review() -> No
 
 def test_a_decision_without_treatments_keeps_one_risk_assessment() -> None:
     assert len(risks(bundle(baseline(), None, new_rules=False))) == 1
+
+
+def test_the_rules_engine_decisions_give_their_treatments() -> None:
+    answers = baseline()
+    document = build_bundle(
+        answers,
+        rules.evaluate(answers, rules.DEFAULTS, AS_OF).to_document(),
+        reference=REFERENCE,
+        submitted_at=SUBMITTED,
+    )
+    Bundle.model_validate(document)
+    assert list(by_treatment(document)) == list(rules.DEFAULTS.treatments_offered)

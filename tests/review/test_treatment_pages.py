@@ -50,7 +50,7 @@ def test_each_treatment_has_its_section_with_verdict_rules_coverage_and_checklis
     assert "PAY-TMS-PSYCHOTHERAPY" in tms
     assert "Documentation gaps" in tms
     assert "PAY-TMS-SEVERITY" in tms
-    assert "typical_commercial" in tms
+    assert "Typical commercial policy" in tms  # the payer profile, by its label
     assert "Prior-authorization checklist: TMS" in tms
     assert "Ordering psychiatrist, device, protocol" in tms
     assert "From the clinic's records" in tms
@@ -104,7 +104,9 @@ def test_a_decision_from_before_issue_21_shows_as_before(
     client: FlaskClient,
     login: Callable[..., Any],
     make_submission: Callable[..., Submission],
+    treatments_decided: Callable[[Any], None],
 ) -> None:
+    treatments_decided(None)
     submission = make_submission(baseline())
     assert "treatments" not in submission.decision
     login(client)

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import submissions, treatment_index
 from app.models import Submission, SubmissionTreatment, utcnow
@@ -35,6 +35,7 @@ def three(
     make_submission: Callable[..., Submission], treatments_decided: Callable[[Any], None]
 ) -> dict[str, Submission]:
     now = utcnow()
+    treatments_decided(None)  # decided before issue 21
     made = {"old": make_submission(baseline(), submitted_at=now - dt.timedelta(days=2))}
     treatments_decided(P1_LIKE)
     made["p1"] = make_submission(baseline(), submitted_at=now - dt.timedelta(hours=3))
@@ -169,3 +170,48 @@ def test_the_filter_condition_parses_only_known_values() -> None:
     assert treatment_index.parse_filter("tms:urgent_safety_review") is None
     assert treatment_index.parse_filter("") is None
     assert treatment_index.filter_condition("nope") is None
+
+
+def test_a_reevaluation_apply_replaces_the_rows(
+    app: Flask,
+    db: SQLAlchemy,
+    make_submission: Callable[..., Submission],
+    treatments_decided: Callable[[Any], None],
+) -> None:
+    from app.reevaluation import plan, runs
+
+    treatments_decided(P1_LIKE)
+    made = make_submission(baseline(), ruleset_version="old")
+    assert "tms" in stored_rows(app, db, made.id)
+    with app.app_context():
+        target = plan.in_force()
+        run = runs.start("apply", target.version, None, via="test", reason="issue 21 test")
+        runs.run_apply(run.id)
+    # The rules in force offer esketamine and IV ketamine only (the default).
+    assert stored_rows(app, db, made.id) == {
+        "esketamine": "likely_candidate",
+        "iv_ketamine": "likely_candidate",
+    }
+
+
+def test_the_upgrade_fills_the_rows_and_summaries_of_stored_decisions(
+    app: Flask, db: SQLAlchemy, make_submission: Callable[..., Submission]
+) -> None:
+    import flask_migrate
+
+    made = make_submission(baseline())
+    assert made.summary["treatments"] == {
+        "esketamine": "likely_candidate",
+        "iv_ketamine": "likely_candidate",
+    }
+    older = {k: v for k, v in made.summary.items() if k != "treatments"}
+    with app.app_context():
+        db.session.execute(update(Submission).values(summary=older))
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.downgrade(revision="a4c8e2f61d37")
+        flask_migrate.upgrade()
+        stored = db.session.get(Submission, made.id)
+        assert stored is not None
+        assert stored.summary == made.summary
+    assert stored_rows(app, db, made.id) == made.summary["treatments"]

@@ -97,14 +97,18 @@ TMS_LIKELY: dict[str, Any] = {
 
 
 class WithTreatments:
-    """A decision whose document carries ``treatments`` (and the rules it names)."""
+    """A decision whose document carries ``treatments`` (and the rules it names), or none
+    (``blocks`` None: a decision stored before issue 21)."""
 
-    def __init__(self, decision: Any, blocks: Mapping[str, Any]) -> None:
+    def __init__(self, decision: Any, blocks: Mapping[str, Any] | None) -> None:
         self.decision = decision
         self.blocks = blocks
 
     def to_document(self) -> dict[str, Any]:
         document = self.decision.to_document()
+        if self.blocks is None:
+            document.pop("treatments", None)
+            return document
         known = {rule["id"] for rule in document["rules"]}
         document["rules"] += [r for r in NEW_RULES if r["id"] not in known]
         document["treatments"] = copy.deepcopy(dict(self.blocks))

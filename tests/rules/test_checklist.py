@@ -3,12 +3,13 @@ answers, and the payer's numbers it is held to."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from app.rules import DEFAULTS, PRESETS
 from app.rules.checklist import (
     ANSWERED,
     CLINIC,
@@ -18,21 +19,11 @@ from app.rules.checklist import (
     Checklist,
     age_on,
     build_checklist,
+    checklist,
 )
 from tests.rules.builders import baseline
 
 AS_OF = dt.date(2026, 11, 25)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The numbers of a payer profile the checklist reads (by name)."""
-
-    name: str = "legacy_4_trial"
-    min_failed_trials: int = 4
-    min_classes: int = 2
-    min_weeks: int = 6
-    min_phq9: int = 15
 
 
 def item(made: Checklist, fact: str) -> Any:
@@ -124,18 +115,33 @@ def test_intolerance_and_augmentation_ask_the_clinic_for_more() -> None:
     assert no_augmentation.status == ANSWERED
 
 
-def test_facts_are_held_to_the_payer_profile() -> None:
-    made = build_checklist("tms", baseline(), Profile(), as_of=AS_OF)
+def test_facts_are_held_to_the_payer_profile_in_force() -> None:
+    settings = dataclasses.replace(DEFAULTS, payer_profile_tms="legacy_4_trial")
+    made = checklist("tms", baseline(), settings, as_of=AS_OF)
     assert made.profile == "legacy_4_trial"
     assert item(made, "antidepressant_trials").requirement == {
         "min_failed_trials": 4,
         "min_classes": 2,
         "min_weeks": 6,
+        "psychotherapy": 1,
     }
     assert item(made, "severity").requirement == {"min_phq9": 15}
     assert item(made, "diagnosis").requirement == {}
-    # No profile (IV ketamine, ECT referral): no numbers.
-    plain = build_checklist("iv_ketamine", baseline(), as_of=AS_OF)
+    # The clinic's edits count; a profile without its own weeks uses min_trial_weeks.
+    edited = dataclasses.replace(
+        settings, payer_profile_edits={"tms": {"min_failed_trials": 3, "min_weeks": None}}
+    )
+    trials = item(checklist("tms", baseline(), edited), "antidepressant_trials")
+    assert (trials.requirement["min_failed_trials"], trials.requirement["min_weeks"]) == (3, 6)
+    esketamine = checklist("esketamine", baseline(), DEFAULTS, as_of=AS_OF)
+    assert esketamine.profile == "typical_commercial"
+    assert item(esketamine, "age").requirement == {}
+    qualchoice = PRESETS["esketamine"]["qualchoice_spravato"]
+    assert item(build_checklist("esketamine", baseline(), qualchoice), "age").requirement == {
+        "max_age": 64
+    }
+    # No payer profile (IV ketamine, ECT referral): no numbers.
+    plain = checklist("iv_ketamine", baseline(), settings, as_of=AS_OF)
     assert plain.profile is None
     assert all(not i.requirement for i in plain.items)
 
