@@ -4,17 +4,33 @@ A decision document carries ``treatments`` (clinical-pathways.md §5.5): one out
 the clinic offers. The decision is encrypted, so the queue cannot filter on it; the outcomes are
 copied into ``submission_treatment`` (one row per treatment) whenever a decision is stored or
 replaced — by ``app/submissions.py`` and by the re-evaluation apply — and read back through the
-index ``(treatment, outcome, submission_id)``. A decision without ``treatments`` (stored before
-issue 21) has no rows: it matches no treatment filter.
+index ``(treatment, outcome, priority, submitted_at, submission_id, status)``: the rows carry the
+submission's status and priority (kept by database triggers), so a queue filtered by a
+treatment's outcome alone is a walk of that index, pages and counts alike (``page_ids``,
+``status_counts``); other combinations of filters use ``filter_condition``. A decision without
+``treatments`` (stored before issue 21) has no rows: it matches no treatment filter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, delete, event, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
 
+from app.extensions import db
 from app.models import Submission, SubmissionTreatment
 from app.rules import TREATMENTS
 
@@ -22,7 +38,19 @@ OUTCOMES = ("likely_candidate", "needs_clinician_review", "not_a_candidate_now")
 """The outcomes of one treatment (ECT referral uses likely and not_a_candidate_now only)."""
 
 _TABLE = SubmissionTreatment.__table__
-INSERT = insert(_TABLE)
+_ROW = Submission.__table__.c
+INSERT = insert(_TABLE).from_select(
+    ["submission_id", "treatment", "outcome", "status", "priority", "submitted_at"],
+    select(
+        _ROW.id,
+        bindparam("treatment", type_=String()),
+        bindparam("outcome", type_=String()),
+        _ROW.status,
+        _ROW.priority,
+        _ROW.submitted_at,
+    ).where(_ROW.id == bindparam("submission_id", type_=Integer())),
+)
+"""A row with the submission's status, priority and time, read from the submission itself."""
 
 
 def outcomes_of(decision: Mapping[str, Any] | None) -> dict[str, str]:
@@ -40,6 +68,7 @@ def outcomes_of(decision: Mapping[str, Any] | None) -> dict[str, str]:
 
 
 def rows_of(submission_id: int, decision: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The parameters of INSERT for a submission's rows."""
     return [
         {"submission_id": submission_id, "treatment": code, "outcome": outcome}
         for code, outcome in outcomes_of(decision).items()
@@ -57,7 +86,8 @@ def replace_rows(
     connection: Connection, decisions: Iterable[tuple[int, Mapping[str, Any]]]
 ) -> None:
     """The rows of submissions whose decision was replaced (re-evaluation), in the caller's
-    transaction: ``decisions`` is ``(submission_id, decision document)`` pairs."""
+    transaction: ``decisions`` is ``(submission_id, decision document)`` pairs. The caller
+    has written (or flushes afterwards) the submissions' new priority: the triggers carry it."""
     pairs = list(decisions)
     if not pairs:
         return
@@ -71,6 +101,86 @@ def replace_rows(
 def store_treatments(_mapper: Any, connection: Connection, submission: Submission) -> None:
     """Insert a new submission's rows in the flush that inserts it (the ORM path)."""
     insert_rows(connection, submission.id, submission.decision)
+
+
+class Filters(Protocol):
+    """What of the queue's filters (app.review.services.QueueFilters) the fast paths read."""
+
+    q: str
+    outcome: str
+    status: str
+    mine: bool
+    urgent: bool
+    submitted_from: dt.date | None
+    submitted_to: dt.date | None
+    sort: str
+    treatment: str
+
+
+def _alone(filters: Filters) -> tuple[str, str] | None:
+    """The treatment and outcome of a filter by a treatment's outcome with no other filter but
+    the status, in the default order: what ``page_ids`` and ``status_counts`` serve."""
+    parsed = parse_filter(filters.treatment)
+    others = (filters.q, filters.outcome, filters.mine, filters.urgent, filters.sort)
+    if parsed is None or parsed[1] is None or any(others):
+        return None
+    if filters.submitted_from or filters.submitted_to:
+        return None
+    return parsed[0], parsed[1]
+
+
+def status_counts(filters: Filters) -> dict[str, int] | None:
+    """Submissions per status under a filter by a treatment's outcome alone (an index-only
+    count), or None for other filters."""
+    alone = _alone(filters)
+    if alone is None:
+        return None
+    rows = db.session.execute(
+        select(SubmissionTreatment.status, func.count())
+        .where(SubmissionTreatment.treatment == alone[0], SubmissionTreatment.outcome == alone[1])
+        .group_by(SubmissionTreatment.status)
+    ).tuples()
+    return {str(status): int(count) for status, count in rows if count}
+
+
+def page_ids(
+    filters: Filters,
+    limit: int,
+    offset: int,
+    *,
+    acute: int | None,
+    open_statuses: Sequence[str],
+    all_statuses: str,
+    acute_max: int,
+) -> list[int] | None:
+    """One page of ids under a filter by a treatment's outcome alone, in queue order (acute
+    signals first, newest first; then priority, oldest first), as app.review.services reads
+    the submission table; None for other filters."""
+    alone = _alone(filters)
+    if alone is None:
+        return None
+    row = SubmissionTreatment
+    statement = select(row.submission_id).where(row.treatment == alone[0], row.outcome == alone[1])
+    if filters.status and filters.status != all_statuses:
+        statement = statement.where(row.status == filters.status)
+    elif not filters.status:
+        statement = statement.where(row.status.in_(open_statuses))
+    order = (row.priority.desc(), row.submitted_at, row.submission_id)
+    if acute is None:
+        return list(db.session.scalars(statement.order_by(*order).limit(limit).offset(offset)))
+    newest = (row.submitted_at.desc(), row.submission_id.desc())
+    acute_ids = list(
+        db.session.scalars(
+            statement.where(row.priority >= acute).order_by(*newest).limit(acute_max)
+        )
+    )
+    first = acute_ids[offset : offset + limit]
+    rest = limit - len(first)
+    if rest <= 0:
+        return first
+    others = statement.where(row.priority < acute).order_by(*order)
+    others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
+    return first + list(db.session.scalars(others))
 
 
 def parse_filter(value: str | None) -> tuple[str, str | None] | None:

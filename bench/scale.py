@@ -159,9 +159,11 @@ def copy_rows(app: Any, size: int) -> None:
             )
             db.session.execute(
                 text(
-                    "INSERT INTO submission_treatment (submission_id, treatment, outcome) "
-                    "SELECT t.submission_id + :offset, t.treatment, t.outcome "
-                    "FROM submission_treatment t WHERE t.submission_id <= :count"
+                    "INSERT INTO submission_treatment "
+                    "(submission_id, treatment, outcome, status, priority, submitted_at) "
+                    "SELECT s.id, t.treatment, t.outcome, s.status, s.priority, s.submitted_at "
+                    "FROM submission_treatment t JOIN submission s "
+                    "ON s.id = t.submission_id + :offset WHERE t.submission_id <= :count"
                 ),
                 {"offset": offset, "count": count},
             )

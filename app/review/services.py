@@ -618,6 +618,8 @@ def status_counts(
     are counted. Otherwise one conditional count per status lets the database walk the index
     that serves the filter (each ends with the status column).
     """
+    if (by_treatment := treatment_index.status_counts(filters)) is not None:
+        return by_treatment  # a treatment's outcome alone: its own index (issue 21)
     if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
         rows = db.session.execute(
             select(SubmissionSearchTerm.status, func.count())
@@ -666,6 +668,17 @@ def _page_ids(
     """The ids of one page: acute signals first, newest first (a few rows, read by their
     own query), then the rest in priority order (an index walk, as before)."""
     acute = acute_priority()
+    by_treatment = treatment_index.page_ids(  # a treatment's outcome alone (issue 21)
+        filters,
+        limit,
+        offset,
+        acute=acute,
+        open_statuses=OPEN_STATUSES,
+        all_statuses=ALL_STATUSES,
+        acute_max=ACUTE_ROWS_MAX,
+    )
+    if by_treatment is not None:
+        return by_treatment
     statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
     if acute is None:
         return list(db.session.scalars(statement.limit(limit).offset(offset)))

@@ -26,6 +26,36 @@ BATCH = 500
 TREATMENTS = ('esketamine', 'iv_ketamine', 'tms', 'ect_referral')
 
 
+# A submission's status and priority follow into its rows (as its search terms' status does).
+SQLITE_TRIGGERS = (
+    """
+    CREATE TRIGGER submission_treatment_follow AFTER UPDATE OF status, priority ON submission
+    WHEN OLD.status IS NOT NEW.status OR OLD.priority IS NOT NEW.priority BEGIN
+        UPDATE submission_treatment SET status = NEW.status, priority = NEW.priority
+            WHERE submission_id = NEW.id;
+    END
+    """,
+)
+POSTGRESQL_TRIGGERS = (
+    """
+    CREATE OR REPLACE FUNCTION submission_treatment_follow() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE submission_treatment SET status = NEW.status, priority = NEW.priority
+            WHERE submission_id = NEW.id;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER submission_treatment_follow AFTER UPDATE OF status, priority ON submission
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
+                       OR OLD.priority IS DISTINCT FROM NEW.priority)
+    EXECUTE FUNCTION submission_treatment_follow()
+    """,
+)
+
+
 def _outcomes(decision):
     treatments = decision.get('treatments')
     if not isinstance(treatments, dict):
@@ -44,6 +74,9 @@ def upgrade():
         sa.Column('submission_id', sa.Integer(), nullable=False),
         sa.Column('treatment', sa.String(length=16), nullable=False),
         sa.Column('outcome', sa.String(length=32), nullable=False),
+        sa.Column('status', sa.String(length=32), nullable=False),
+        sa.Column('priority', sa.Integer(), nullable=False),
+        sa.Column('submitted_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ['submission_id'], ['submission.id'],
             name=op.f('fk_submission_treatment_submission_id_submission'), ondelete='CASCADE',
@@ -53,12 +86,22 @@ def upgrade():
         ),
     )
     op.create_index(
-        'ix_submission_treatment_outcome',
+        'ix_submission_treatment_queue',
         'submission_treatment',
-        ['treatment', 'outcome', 'submission_id'],
+        [
+            'treatment',
+            'outcome',
+            sa.text('priority DESC'),
+            'submitted_at',
+            'submission_id',
+            'status',
+        ],
         unique=False,
     )
-    _fill(op.get_bind())
+    bind = op.get_bind()
+    for statement in SQLITE_TRIGGERS if bind.dialect.name == 'sqlite' else POSTGRESQL_TRIGGERS:
+        op.execute(statement)
+    _fill(bind)
 
 
 def _fill(bind):
@@ -97,13 +140,20 @@ def _fill(bind):
         if treatments:
             bind.execute(
                 sa.text(
-                    "INSERT INTO submission_treatment (submission_id, treatment, outcome) "
-                    "VALUES (:submission_id, :treatment, :outcome)"
+                    "INSERT INTO submission_treatment "
+                    "(submission_id, treatment, outcome, status, priority, submitted_at) "
+                    "SELECT id, :treatment, :outcome, status, priority, submitted_at "
+                    "FROM submission WHERE id = :submission_id"
                 ),
                 treatments,
             )
 
 
 def downgrade():
-    op.drop_index('ix_submission_treatment_outcome', table_name='submission_treatment')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute("DROP TRIGGER IF EXISTS submission_treatment_follow")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS submission_treatment_follow ON submission")
+        op.execute("DROP FUNCTION IF EXISTS submission_treatment_follow()")
+    op.drop_index('ix_submission_treatment_queue', table_name='submission_treatment')
     op.drop_table('submission_treatment')

@@ -17,7 +17,7 @@ from app import submissions, treatment_index
 from app.models import Submission, SubmissionTreatment, utcnow
 from tests.review.test_queue import listed, queue, row_of
 from tests.review.treatment_docs import P1_LIKE, TMS_LIKELY
-from tests.rules.builders import baseline
+from tests.rules.builders import baseline, phq9_total
 
 
 def stored_rows(app: Flask, db: SQLAlchemy, submission_id: int) -> dict[str, str]:
@@ -215,3 +215,53 @@ def test_the_upgrade_fills_the_rows_and_summaries_of_stored_decisions(
         assert stored is not None
         assert stored.summary == made.summary
     assert stored_rows(app, db, made.id) == made.summary["treatments"]
+
+
+URGENT_ANSWERS = {**phq9_total(17, item9=1), "asq_thoughts_now": "no"}
+
+
+def test_a_treatment_outcome_alone_lists_in_queue_order_from_its_own_index(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    treatments_decided: Callable[[Any], None],
+) -> None:
+    """The fast path (a treatment's outcome alone) gives the order of the general one (the
+    same filter with a date range that holds every case): acute first, then priority, oldest."""
+    treatments_decided(TMS_LIKELY)
+    now = utcnow()
+    for hours, answers in enumerate(
+        [baseline(), baseline(**URGENT_ANSWERS), baseline(transport_home="no"), baseline()]
+    ):
+        make_submission(answers, submitted_at=now - dt.timedelta(hours=hours + 1))
+    login(client)
+    fast = listed(queue(client, "?treatment=tms:likely_candidate"))
+    general = listed(queue(client, "?treatment=tms:likely_candidate&submitted_from=2000-01-01"))
+    assert len(fast) == 4
+    assert fast == general
+
+
+def test_a_status_change_follows_into_the_treatment_rows(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    three: dict[str, Submission],
+) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(Submission).where(Submission.id == three["tms"].id).values(status="in_review")
+        )
+        db.session.commit()
+        status = db.session.scalar(
+            select(SubmissionTreatment.status).where(
+                SubmissionTreatment.submission_id == three["tms"].id,
+                SubmissionTreatment.treatment == "tms",
+            )
+        )
+    assert status == "in_review"
+    login(client)
+    html = queue(client, "?treatment=tms:likely_candidate&status=in_review")
+    assert listed(html) == [three["tms"].id]
+    assert "In review: 1" in html
+    assert listed(queue(client, "?treatment=tms:likely_candidate&status=new")) == []
