@@ -6,6 +6,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
+from .treatment_data import PATHWAY_LABELS
+
 # Lowest dose of the US-labelled usual/target range for adult MDD, in mg/day.
 # None = no threshold: dose adequacy is "undetermined" and a clinician checks.
 DOSE_TABLE: Final = MappingProxyType[str, float | None](
@@ -189,7 +191,7 @@ CHOICE_LABELS: Final = MappingProxyType[str, str](
 
 def label(value: str) -> str:
     """Return the coordinator-facing label of an answer value or field name."""
-    return CHOICE_LABELS.get(value) or value.replace("_", " ")
+    return CHOICE_LABELS.get(value) or PATHWAY_LABELS.get(value) or value.replace("_", " ")
 
 
 @lru_cache(maxsize=512)

@@ -6,7 +6,7 @@ from . import sources as src
 from .answers import choices
 from .data import label, short_drug_name
 from .rule import Case, Category, rule
-from .scores import INADEQUATE
+from .trials import INADEQUATE
 
 
 @rule(

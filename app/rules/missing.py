@@ -10,8 +10,8 @@ from . import sources as src
 from .answers import Answers, choices
 from .data import DOSE_ABOVE_MAXIMUM, MAX_DOSE_TABLE, label, short_drug_name
 from .rule import Case, Category, Fields, fields_with, rule
-from .scores import FAILED, POSSIBLE, Trial
 from .settings import Settings
+from .trials import FAILED, POSSIBLE, Trial
 
 TRIALS_FIELD: Final = "medication_trials"
 CI_FIELDS: Final = ("ci_aneurysm", "ci_avm", "ci_brain_bleed", "ci_ketamine_allergy")
@@ -35,6 +35,10 @@ RESOLVING_VALUES: Final[Mapping[str, Any]] = MappingProxyType(
         "hypertension_controlled": "yes",
         "ketamine_nonmedical_use": "never",
         "cardio_conditions": ["none"],
+        # Issue 21 (TMS-MIS-DEVICE-UNSURE)
+        "head_implants": ["none"],
+        "body_devices": ["none"],
+        "seizure_history": ["never"],
     }
 )
 DEFAULT_RESOLVING_VALUE: Final = "no"
@@ -52,7 +56,8 @@ def open_trials(case: Case) -> tuple[Trial, ...]:
     return tuple(t for t in trials if t.counts_as == POSSIBLE and t.key not in failed)
 
 
-def _trial_fields(case: Case) -> tuple[str, ...]:
+def trial_fields(case: Case) -> tuple[str, ...]:
+    """The answer fields missing from the open trials (MIS-/TMS-MIS-TRIAL-ADEQUACY)."""
     return tuple(
         trial_field(t.position, _GAP_FIELDS.get(gap, gap))
         for t in open_trials(case)
@@ -81,13 +86,18 @@ def _gap_text(trial: Trial, gap: str, settings: Settings) -> str:
     return "response"
 
 
-def _trial_details(case: Case) -> dict[str, str]:
+def trial_gaps(case: Case) -> str:
+    """What each open trial lacks, e.g. "sertraline: daily dose (counts if ≥50 mg/day)"."""
     parts = [
         f"{short_drug_name(t.drug)}: "
         + ", ".join(_gap_text(t, gap, case.settings) for gap in t.missing)
         for t in open_trials(case)
     ]
-    return {"missing_list": "; ".join(parts)}
+    return "; ".join(parts)
+
+
+def _trial_details(case: Case) -> dict[str, str]:
+    return {"missing_list": trial_gaps(case)}
 
 
 def _labels(keys: tuple[str, ...]) -> str:
@@ -179,7 +189,7 @@ def pregnancy_unsure(case: Case) -> bool:
     ),
     source=(src.SPRAVATO_PI, src.ATRQ, src.ATHF),
     details=_trial_details,
-    fields=_trial_fields,
+    fields=trial_fields,
 )
 def trial_adequacy_unknown(case: Case) -> bool:
     scores = case.scores

@@ -7,8 +7,18 @@ from datetime import date
 from typing import Any, Final, NamedTuple, TypeVar
 
 from .answers import Answers, choices, iso_date, number, whole, whole_years
-from .data import DOSE_ABOVE_MAXIMUM, MAX_DOSE_TABLE
 from .settings import Settings
+from .treatment_data import HEAD_METAL_UNCERTAIN, SEIZURE_RELEVANT
+from .trials import (
+    NO_TRIALS,
+    Trial,
+    assess_trials,
+    count_trials,
+    psychotherapy_current_episode,
+    substantial_therapies,
+)
+
+__all__ = ["DOCUMENT_KEYS", "SCORE_KEYS", "Scores", "ScoresView", "Trial", "compute"]
 
 PHQ9_ITEMS: Final = tuple(f"phq9_{i}" for i in range(1, 10))
 GAD7_ITEMS: Final = tuple(f"gad7_{i}" for i in range(1, 8))
@@ -21,43 +31,18 @@ _MSM_DURATION: Final[Mapping[str, int]] = {
     "over_24_months": 3,
 }
 _NOT_FULL: Final = ("none", "partial")
-_RESPONSES: Final = ("none", "partial", "full")
-_YES_NO: Final = ("yes", "no")
-
-ADEQUATE: Final = "adequate"
-INADEQUATE: Final = "inadequate"
-UNDETERMINED: Final = "undetermined"
-FAILED: Final = "failed"
-POSSIBLE: Final = "possible"
-NO: Final = "no"
-
-
-class Trial(NamedTuple):
-    """One medication trial as assessed by §4 (``position`` = index in ``medication_trials``)."""
-
-    position: int
-    drug: str
-    key: str
-    adequacy: str
-    counts_as: str
-    missing: tuple[str, ...] = ()
-    why: str | None = None
-    stopped_reason: object = None
-    min_dose: float | None = None
-
-    def to_document(self) -> dict[str, Any]:
-        """The trial as in the decision document (``missing``/``why`` only when relevant)."""
-        doc: dict[str, Any] = {
-            "index": self.position,
-            "drug": self.drug,
-            "adequacy": self.adequacy,
-            "counts_as": self.counts_as,
-        }
-        if self.missing:
-            doc["missing"] = list(self.missing)
-        if self.why:
-            doc["why"] = self.why
-        return doc
+_NEURO_FLAGS: Final = ("ci_brain_bleed", "ci_avm", "brain_injury_or_pressure", "memory_disorder")
+_NOT_A_DEVICE: Final = ("none", "unsure")
+# Scores that are lists of names (tuples here, lists in the decision document).
+_LISTS: Final = (
+    "failed_classes",
+    "possible_classes",
+    "head_implant_ci",
+    "head_metal_uncertain",
+    "body_device_present",
+    "seizure_relevant",
+    "tms_neuro_flags",
+)
 
 
 class Scores(NamedTuple):
@@ -92,6 +77,20 @@ class Scores(NamedTuple):
     bp_elevated: bool
     bp_crisis_range: bool
     safety_acute: bool
+    # Issue 21 (clinical-pathways.md §5.2): TMS, ECT and payer values.
+    failed_classes: tuple[str, ...]
+    possible_classes: tuple[str, ...]
+    intolerant_trials: int
+    tms_trial_count: int
+    tms_trial_count_possible: int
+    psychotherapy_current_episode: bool
+    augmentation_kinds: int
+    current_ad_is_failed_agent: bool
+    head_implant_ci: tuple[str, ...]
+    head_metal_uncertain: tuple[str, ...]
+    body_device_present: tuple[str, ...]
+    seizure_relevant: tuple[str, ...]
+    tms_neuro_flags: tuple[str, ...]
     trials: tuple[Trial, ...]
     # Not in the decision document (used by reasons): the drugs of the adequate failed trials,
     # one per trial_key; the (type, sessions) of the substantial psychotherapy trials.
@@ -102,6 +101,8 @@ class Scores(NamedTuple):
         """Plain JSON-ready dict (``trials`` as a list of dicts)."""
         doc = self._asdict()
         del doc["failed_drugs"], doc["substantial_therapies"]
+        for key in _LISTS:
+            doc[key] = list(doc[key])
         doc["trials"] = [trial.to_document() for trial in self.trials]
         return doc
 
@@ -128,6 +129,8 @@ class ScoresView(Mapping[str, Any]):
             raise KeyError(key)
         if key == "trials":
             return [trial.to_document() for trial in self._scores.trials]
+        if key in _LISTS:
+            return list(getattr(self._scores, key))
         return getattr(self._scores, key)
 
     def __iter__(self) -> Iterator[str]:
@@ -213,100 +216,6 @@ def item_total(answers: Answers, items: tuple[str, ...]) -> int | None:
     return None if None in wholes else sum(wholes)  # type: ignore[arg-type]
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
-
-_TRIAL_FIELDS: Final = (
-    "drug",
-    "daily_dose_mg",
-    "weeks_at_dose",
-    "current_episode",
-    "response",
-    "stopped_reason",
-)
-
-
-def assess_trial(index: int, trial: Mapping[str, Any], settings: Settings) -> Trial:
-    """Adequacy and what the trial counts as, per §4."""
-    drug, dose, weeks, episode, response, stopped = map(trial.get, _TRIAL_FIELDS)
-    if type(drug) is not str or not drug:
-        drug = "unknown"
-    minimum: float | None = None
-    shown = key = drug
-    if drug == "other":
-        other = trial.get("drug_other")
-        name = other.strip().lower() if isinstance(other, str) else ""
-        # "unknown" entries (and "other" with no name) are never merged with another trial.
-        shown = key = f"other:{name}" if name else f"unknown#{index}"
-        if not name:
-            shown = drug
-    elif drug == "unknown":
-        key = f"unknown#{index}"
-    else:
-        minimum = settings.dose_table.get(drug)
-    if type(dose) is not int:
-        dose = number(dose)
-    if type(weeks) is not int:
-        weeks = number(weeks)
-    dose_ok = None if dose is None or minimum is None else dose >= minimum
-    maximum = MAX_DOSE_TABLE.get(drug)
-    implausible = dose is not None and maximum is not None and dose > maximum
-    if implausible:
-        dose_ok = None  # confirmed by the patient, but a clinician checks it
-    weeks_ok = None if weeks is None else weeks >= settings.min_trial_weeks
-    # current_episode yes: true, no: false, unsure/absent: unknown (true if not required)
-    episode_ok = (
-        ((episode == "yes") if episode in _YES_NO else None)
-        if settings.require_current_episode
-        else True
-    )
-    # response none/partial: failed, full: not failed, unknown/absent: unknown
-    failed = (response != "full") if response in _RESPONSES else None
-
-    if dose_ok and weeks_ok and episode_ok:
-        adequacy = ADEQUATE
-    elif dose_ok is False or weeks_ok is False or episode_ok is False:
-        adequacy = INADEQUATE
-    else:
-        adequacy = UNDETERMINED
-
-    missing: tuple[str, ...] = ()
-    why: str | None = None
-    if adequacy is ADEQUATE and failed:
-        counts_as = FAILED
-    elif adequacy is INADEQUATE:
-        counts_as = NO
-        reasons = []
-        if dose_ok is False and dose is not None and minimum is not None:
-            reasons.append(f"{_fmt(dose)} mg < {_fmt(minimum)}")
-        if weeks_ok is False and weeks is not None:
-            reasons.append(f"{_fmt(weeks)} weeks < {settings.min_trial_weeks}")
-        if episode_ok is False:
-            reasons.append("not in the current episode")
-        why = "; ".join(reasons)
-    elif failed is False:
-        counts_as = NO
-        why = "full response"
-    else:
-        counts_as = POSSIBLE
-        gaps = []
-        if implausible:
-            gaps.append(DOSE_ABOVE_MAXIMUM)
-        elif minimum is None:
-            gaps.append("dose_threshold")
-        elif dose is None:
-            gaps.append("daily_dose_mg")
-        if weeks is None:
-            gaps.append("weeks_at_dose")
-        if episode_ok is None:
-            gaps.append("current_episode")
-        if failed is None:
-            gaps.append("response")
-        missing = tuple(gaps)
-    return Trial(index, shown, key, adequacy, counts_as, missing, why, stopped, minimum)
-
-
 def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
     """Compute every derived value of §4; absent answers give None/False, never an error."""
     get = answers.get
@@ -321,21 +230,11 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
     pcl5 = item_total(answers, PCL5_ITEMS)
 
     trials: tuple[Trial, ...] = ()
-    failed_drugs: tuple[str, ...] = ()
-    adequate_failed = possible_failed = 0
+    counts = NO_TRIALS
     if depression:
         trials = assess_trials(get("medication_trials"), settings)
-        if trials:
-            failed: dict[str, str] = {}  # distinct failed trial_key -> drug, in entry order
-            possible_keys = set()
-            for trial in trials:
-                if trial.counts_as == FAILED:
-                    failed.setdefault(trial.key, trial.drug)
-                elif trial.counts_as == POSSIBLE:
-                    possible_keys.add(trial.key)
-            adequate_failed = len(failed)
-            possible_failed = len(possible_keys.difference(failed))
-            failed_drugs = tuple(failed.values())
+        counts = count_trials(trials, settings)
+    adequate_failed, possible_failed = counts.adequate_failed, counts.possible_failed
     minimum_failed = settings.min_failed_trials
 
     augmentation_used = (
@@ -403,38 +302,38 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
         bp_elevated=bp_elevated,
         bp_crisis_range=bp_crisis,
         safety_acute=get("asq_thoughts_now") == "yes",
+        failed_classes=counts.failed_classes,
+        possible_classes=counts.possible_classes,
+        intolerant_trials=counts.intolerant,
+        tms_trial_count=counts.tms_count,
+        tms_trial_count_possible=counts.tms_count_possible,
+        psychotherapy_current_episode=psychotherapy_current_episode(
+            get("therapy_trials"), settings
+        ),
+        augmentation_kinds=len(choices(get("augmentation_agents"))) if augmentation_used else 0,
+        current_ad_is_failed_agent=counts.current_ad_is_failed_agent,
+        **_tms_screen(answers, settings),
         trials=trials,
-        failed_drugs=failed_drugs,  # (not in the document)
+        failed_drugs=counts.failed_drugs,  # (not in the document)
         substantial_therapies=therapies,  # (not in the document)
     )
 
 
-def assess_trials(entries: object, settings: Settings) -> tuple[Trial, ...]:
-    """Assess every ``medication_trials`` entry (entries that are not objects are skipped)."""
-    if type(entries) is not list and type(entries) is not tuple:
-        return ()
-    assessed = []
-    for index, entry in enumerate(entries):
-        if type(entry) is dict or isinstance(entry, Mapping):
-            assessed.append(assess_trial(index, entry, settings))
-    return tuple(assessed)
-
-
-def substantial_therapies(
-    entries: object, settings: Settings
-) -> tuple[tuple[object, int | float], ...]:
-    """(type, sessions) of the therapy trials with ≥ min_psychotherapy_sessions sessions and
-    no full response."""
-    found: list[tuple[object, int | float]] = []
-    if type(entries) is list or type(entries) is tuple:
-        minimum = settings.min_psychotherapy_sessions
-        for therapy in entries:
-            if type(therapy) is dict or isinstance(therapy, Mapping):
-                sessions = number(therapy.get("sessions"))
-                if (
-                    sessions is not None
-                    and sessions >= minimum
-                    and therapy.get("response") in _NOT_FULL
-                ):
-                    found.append((therapy.get("type"), sessions))
-    return tuple(found)
+def _tms_screen(answers: Answers, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The TMS device, seizure and neurological values of pathways §5.2 (absent: empty)."""
+    get = answers.get
+    implants = choices(get("head_implants"))
+    contraindicated = settings.tms_contraindicated_implants
+    devices = choices(get("body_devices"))
+    seizures = choices(get("seizure_history"))
+    neuro = ["stroke_or_tia"] if "stroke_or_tia" in choices(get("cardio_conditions")) else []
+    neuro.extend(name for name in _NEURO_FLAGS if get(name) == "yes")
+    return {
+        "head_implant_ci": tuple(i for i in implants if i in contraindicated),
+        "head_metal_uncertain": tuple(i for i in implants if i in HEAD_METAL_UNCERTAIN),
+        "body_device_present": tuple(
+            d for d in devices if isinstance(d, str) and d not in _NOT_A_DEVICE
+        ),
+        "seizure_relevant": tuple(s for s in seizures if s in SEIZURE_RELEVANT),
+        "tms_neuro_flags": tuple(neuro),
+    }

@@ -28,6 +28,32 @@ BIPOLAR: Final = "BIPOLAR"
 CLINICS: Final = "CLINICS"
 SEED: Final = "SEED"
 NONE: Final = "NONE"
+# Issue 21 (clinical-pathways.md §5.7).
+TMS_510K: Final = "TMS-510K"
+TMS_LABEL: Final = "TMS-LABEL"
+IFCN: Final = "IFCN"
+IFCN_2021: Final = "IFCN-2021"
+LCD: Final = "LCD"
+LCD_NOVITAS: Final = "LCD-NOVITAS"
+LCD_NORIDIAN: Final = "LCD-NORIDIAN-A55904"
+AETNA_0469: Final = "AETNA-0469"
+AETNA_2016: Final = "AETNA-2016"
+UHC: Final = "UHC"
+CENTENE: Final = "CENTENE"
+CIGNA: Final = "CIGNA"
+EVICORE: Final = "EVICORE"
+CAREFIRST: Final = "CAREFIRST"
+QUALCHOICE: Final = "QUALCHOICE"
+WESTERN: Final = "WESTERN"
+BCBSND: Final = "BCBSND"
+RX501: Final = "RX501"
+KETALAR: Final = "KETALAR"
+KETALAR_CH: Final = "KETALAR-CH"
+ASKP3: Final = "ASKP3"
+KELLNER_2020: Final = "KELLNER-2020"
+KELLNER_2005: Final = "KELLNER-2005"
+APA_ECT_2001: Final = "APA-ECT-2001"
+RECALLED: Final = "R"
 
 CITATIONS: Final = MappingProxyType[str, str](
     {
@@ -90,6 +116,44 @@ CITATIONS: Final = MappingProxyType[str, str](
         # point is the clinic's own policy (issue 15, part 8).
         SEED: "Clinic policy",
         NONE: "No external source (administrative check)",
+        TMS_510K: (
+            "FDA 510(k) K083538, K133408, K220127, K231926 (NeuroStar TMS); product code OBP"
+        ),
+        TMS_LABEL: (
+            "NeuroStar TMS contraindication text (conductive, ferromagnetic or magnetic-sensitive"
+            " metal within 30 cm of the coil; caution with physiologically controlled devices)"
+        ),
+        IFCN: "IFCN TMS safety guidance (summary, depression.wustl.edu)",
+        IFCN_2021: (
+            "Rossi S et al. 2021 (IFCN), as summarised by Tendler A, Roth Y, Hanlon CA,"
+            " J Clin Psychiatry 2023;84(4):23l14857"
+        ),
+        LCD: (
+            "Medicare LCDs L34998 (Novitas), L34522 (First Coast), L33398, L34641 (Noridian),"
+            " L37086 (cms.gov headers; criteria from summaries and recollection, not verified)"
+        ),
+        LCD_NOVITAS: "Medicare LCD L34998 / L34522 rev. 12/11/2022 (summary)",
+        LCD_NORIDIAN: (
+            "Noridian response to comments on rTMS, A55904 (comment period to 04/10/2017)"
+        ),
+        AETNA_0469: "Aetna Clinical Policy Bulletin 0469, TMS (2026 summaries)",
+        AETNA_2016: "Aetna CPB 0469 criteria of 2016 (text reprinted by BrainsWay)",
+        UHC: "UnitedHealthcare/Optum TMS criteria (clinic summary); Optum CDG BHCDG852016",
+        CENTENE: "Centene CP.BH.200 (Ambetter) summaries; Centene CP.MP.172 (2018)",
+        CIGNA: "Cigna Psychiatry - Spravato prior-authorization policy (summaries)",
+        EVICORE: "eviCore Spravato prior-authorization criteria (summaries)",
+        CAREFIRST: "CareFirst (Caremark) Spravato prior-authorization criteria (summary)",
+        QUALCHOICE: "QualChoice Spravato policy BI734 and TMS policy BI439",
+        WESTERN: "Western Health Advantage Spravato policy",
+        BCBSND: "BCBS North Dakota Spravato policy",
+        RX501: "RX501.105 Spravato policy of a BCBS plan (summary)",
+        KETALAR: "Ketalar (ketamine) UK SmPC, MHRA 2019, Pfizer",
+        KETALAR_CH: "Ketalar Swiss Fachinformation (oddb.org)",
+        ASKP3: "ASKP3 Standards of Practice 2020; Pledge Program basics (osmind.org 2025)",
+        KELLNER_2020: "Kellner CH, Obbels J, Sienaert P, Acta Psychiatr Scand 2020",
+        KELLNER_2005: "Kellner CH et al., Am J Psychiatry 2005;162:977",
+        APA_ECT_2001: ("APA Task Force, The Practice of ECT, 2nd ed., 2001 (recalled, not read)"),
+        RECALLED: "Recalled by the draft's authors, not verified against a source",
     }
 )
 

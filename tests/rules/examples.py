@@ -1,7 +1,9 @@
 """The ten worked examples of clinical-rules.md §7 (as_of 2026-11-25).
 
 ``EXAMPLES[name] = (answers, expected_outcome, expected_priority, expected_rule_ids)``; rule IDs
-in catalogue order. Importable by other test packages (CLI, forms).
+in catalogue order. Since issue 21 the rule IDs include those of the default treatments' own
+rules (KET-INFO-*, ESK-INFO-*, PAY-ESK-*): outcomes and priorities are unchanged. Importable by
+other test packages (CLI, forms).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ EXAMPLES: dict[str, Example] = {
             "INC-PSYCHOTHERAPY-TRIED",
             "INC-TMS-TRIED",
             "INFO-MED-BENZODIAZEPINE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E2": (
@@ -67,7 +71,14 @@ EXAMPLES: dict[str, Example] = {
         ),
         "urgent_safety_review",
         1047,
-        ["SAFE-SI-ITEM9", "INC-DEPRESSION-INDICATION", "INC-TRD-2-TRIALS", "INC-PHQ9-MODERATE"],
+        [
+            "SAFE-SI-ITEM9",
+            "INC-DEPRESSION-INDICATION",
+            "INC-TRD-2-TRIALS",
+            "INC-PHQ9-MODERATE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
+        ],
     ),
     "E3": (
         profile(
@@ -97,6 +108,9 @@ EXAMPLES: dict[str, Example] = {
             "INC-TRD-2-TRIALS",
             "INC-PHQ9-MODERATE",
             "INFO-BP-NOT-PROVIDED",
+            "ESK-INFO-ACUTE-SI-INDICATION",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E4": (
@@ -114,10 +128,13 @@ EXAMPLES: dict[str, Example] = {
         113,
         [
             "EXC-AGE-UNDER-18",
+            "PAY-ESK-CLASSES",
             "INC-DEPRESSION-INDICATION",
             "INC-TRD-2-TRIALS",
             "INC-PHQ9-MODERATE",
             "INFO-BP-NOT-PROVIDED",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E5": (
@@ -147,6 +164,8 @@ EXAMPLES: dict[str, Example] = {
             "INC-DEPRESSION-INDICATION",
             "INC-TRD-2-TRIALS",
             "INC-PHQ9-MODERATE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E6": (
@@ -167,7 +186,14 @@ EXAMPLES: dict[str, Example] = {
         ),
         "not_a_candidate_now",
         112,
-        ["EXC-PREGNANT", "INC-DEPRESSION-INDICATION", "INC-TRD-2-TRIALS", "INC-PHQ9-MODERATE"],
+        [
+            "EXC-PREGNANT",
+            "INC-DEPRESSION-INDICATION",
+            "INC-TRD-2-TRIALS",
+            "INC-PHQ9-MODERATE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
+        ],
     ),
     "E7": (
         profile(
@@ -199,6 +225,9 @@ EXAMPLES: dict[str, Example] = {
             "INC-AUGMENTATION-TRIED",
             "INFO-MED-LAMOTRIGINE",
             "INFO-BP-NOT-PROVIDED",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
+            "PAY-ESK-PSYCHOSIS-ATTEST",
         ],
     ),
     "E8": (
@@ -225,6 +254,8 @@ EXAMPLES: dict[str, Example] = {
             "INC-DEPRESSION-INDICATION",
             "INC-PHQ9-MODERATE",
             "INFO-TRIAL-INTOLERANCE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E9": (
@@ -251,13 +282,21 @@ EXAMPLES: dict[str, Example] = {
             "REV-TRD-NOT-MET",
             "INC-DEPRESSION-INDICATION",
             "INC-PHQ9-MODERATE",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
         ],
     ),
     "E10": (
         _e10(),
         "needs_clinician_review",
         206,
-        ["REV-OFF-LABEL-INDICATION", "INC-PAIN-CRPS", "INFO-MED-OPIOID"],
+        [
+            "REV-OFF-LABEL-INDICATION",
+            "INC-PAIN-CRPS",
+            "INFO-MED-OPIOID",
+            "KET-INFO-OFF-LABEL",
+            "KET-INFO-WEIGHT-MISSING",
+        ],
     ),
 }
 

@@ -11,6 +11,8 @@ from app.rules.catalogue import RULES_BY_ID
 from app.rules.rule import Case
 from app.rules.scores import compute
 from tests.rules.builders import ABSENT, AS_OF, baseline, failed_trials, phq9_total, trial
+from tests.rules.pathway_cases import PATHWAY_CASES
+from tests.rules.pathway_cases import SETTINGS_OF as PATHWAY_SETTINGS
 
 Overrides = dict[str, Any]
 
@@ -288,7 +290,10 @@ SETTINGS_OF: dict[str, Settings] = {
         ("CAU-MED-BENZODIAZEPINE", "CAU-MED-STIMULANT"),
         Settings(benzodiazepine_stimulant_category="caution"),
     ),
+    **PATHWAY_SETTINGS,  # issue 21: every treatment offered, the payer profile that asks
 }
+# Issue 21's rules, in catalogue order with the others (a rule without a case is left out).
+CASES = {i: ({**CASES, **PATHWAY_CASES})[i] for i in rule_ids() if i in CASES or i in PATHWAY_CASES}
 
 
 def _fires(rule_id: str, answers: dict[str, Any]) -> bool:
@@ -321,14 +326,14 @@ def test_rule_does_not_fire(rule_id: str) -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_reads_nothing_on_an_empty_draft(rule: Any) -> None:
-    """A predicate that reads an absent field is false (INFO-BP-NOT-PROVIDED excepted)."""
+    """A predicate that reads an absent field is false (the "not provided" info rules excepted)."""
     fires = _fires(rule.id, {})
-    assert fires == (rule.id == "INFO-BP-NOT-PROVIDED")
+    assert fires == (rule.id in ("INFO-BP-NOT-PROVIDED", "KET-INFO-WEIGHT-MISSING"))
 
 
 def test_catalogue_shape() -> None:
     ids = rule_ids()
-    assert len(ids) == len(set(ids)) == 77
+    assert len(ids) == len(set(ids)) == 77 + 51  # issue 21: 51 TMS, ESK, KET, ECT, PAY rules
     # Catalogue order: categories appear in the §5 order, safety first.
     order = [CATEGORIES.index(r.category) for r in RULES]
     assert order == sorted(order)
@@ -336,6 +341,8 @@ def test_catalogue_shape() -> None:
         "INC-DEPRESSION-INDICATION",
         "INC-TRD-2-TRIALS",
         "INC-PHQ9-MODERATE",
+        "TMS-INC-MDD",
+        "TMS-INC-FAILED-AD",
     ]
     for r in RULES:
         assert r.source, r.id

@@ -12,7 +12,6 @@ from app.rules.answers import parse_as_of, whole_years
 from app.rules.scores import (
     DOCUMENT_KEYS,
     Scores,
-    assess_trial,
     compute,
     gad7_band,
     msm_band,
@@ -20,6 +19,7 @@ from app.rules.scores import (
     msm_severity,
     phq9_band,
 )
+from app.rules.trials import assess_trial
 from tests.rules.builders import ABSENT, AS_OF, baseline, failed_trials, phq9_total, trial
 
 
@@ -369,7 +369,7 @@ def test_scores_mapping_view() -> None:
     view = decision.scores
     assert list(view) == list(DOCUMENT_KEYS)
     assert "failed_drugs" not in view
-    assert len(view) == len(DOCUMENT_KEYS) == 30
+    assert len(view) == len(DOCUMENT_KEYS) == 43  # 30 + 13 of issue 21
     assert view["phq9_total"] == 16
     assert view == view.to_document()
     with pytest.raises(KeyError):
