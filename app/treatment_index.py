@@ -117,29 +117,28 @@ class Filters(Protocol):
     treatment: str
 
 
-def _alone(filters: Filters) -> tuple[str, str] | None:
-    """The treatment and outcome of a filter by a treatment's outcome with no other filter but
-    the status, in the default order: what ``page_ids`` and ``status_counts`` serve."""
+def _alone(filters: Filters) -> tuple[str, str | None] | None:
+    """The treatment (and outcome) of a treatment filter with no other filter but the status,
+    in the default order: what ``page_ids`` and ``status_counts`` serve."""
     parsed = parse_filter(filters.treatment)
     others = (filters.q, filters.outcome, filters.mine, filters.urgent, filters.sort)
-    if parsed is None or parsed[1] is None or any(others):
+    if parsed is None or any(others) or filters.submitted_from or filters.submitted_to:
         return None
-    if filters.submitted_from or filters.submitted_to:
-        return None
-    return parsed[0], parsed[1]
+    return parsed
 
 
 def status_counts(filters: Filters) -> dict[str, int] | None:
-    """Submissions per status under a filter by a treatment's outcome alone (an index-only
-    count), or None for other filters."""
+    """Submissions per status under a treatment filter alone (an index-only count), or None
+    for other filters."""
     alone = _alone(filters)
     if alone is None:
         return None
-    rows = db.session.execute(
-        select(SubmissionTreatment.status, func.count())
-        .where(SubmissionTreatment.treatment == alone[0], SubmissionTreatment.outcome == alone[1])
-        .group_by(SubmissionTreatment.status)
-    ).tuples()
+    statement = select(SubmissionTreatment.status, func.count()).where(
+        SubmissionTreatment.treatment == alone[0]
+    )
+    if alone[1] is not None:
+        statement = statement.where(SubmissionTreatment.outcome == alone[1])
+    rows = db.session.execute(statement.group_by(SubmissionTreatment.status)).tuples()
     return {str(status): int(count) for status, count in rows if count}
 
 
@@ -155,9 +154,10 @@ def page_ids(
 ) -> list[int] | None:
     """One page of ids under a filter by a treatment's outcome alone, in queue order (acute
     signals first, newest first; then priority, oldest first), as app.review.services reads
-    the submission table; None for other filters."""
+    the submission table; None for other filters (and for a treatment with any outcome, whose
+    matches are most of the queue: walking the queue's own index finds a page at once)."""
     alone = _alone(filters)
-    if alone is None:
+    if alone is None or alone[1] is None:
         return None
     row = SubmissionTreatment
     statement = select(row.submission_id).where(row.treatment == alone[0], row.outcome == alone[1])

@@ -68,6 +68,8 @@ CATEGORY_LABELS = {
     "missing_info": _l("Missing information"),
     "inclusion_evidence": _l("Supports candidacy"),
     "info": _l("Information"),
+    "coverage_not_met": _l("Payer criterion not met"),
+    "coverage_gap": _l("Documentation gap"),
 }
 
 ACTION_LABELS = {
