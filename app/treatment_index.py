@@ -106,15 +106,32 @@ def store_treatments(_mapper: Any, connection: Connection, submission: Submissio
 class Filters(Protocol):
     """What of the queue's filters (app.review.services.QueueFilters) the fast paths read."""
 
-    q: str
-    outcome: str
-    status: str
-    mine: bool
-    urgent: bool
-    submitted_from: dt.date | None
-    submitted_to: dt.date | None
-    sort: str
-    treatment: str
+    @property
+    def q(self) -> str: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def mine(self) -> bool: ...
+
+    @property
+    def urgent(self) -> bool: ...
+
+    @property
+    def submitted_from(self) -> dt.date | None: ...
+
+    @property
+    def submitted_to(self) -> dt.date | None: ...
+
+    @property
+    def sort(self) -> str: ...
+
+    @property
+    def treatment(self) -> str: ...
 
 
 def _alone(filters: Filters) -> tuple[str, str | None] | None:
