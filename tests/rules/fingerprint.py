@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.rules import CATALOGUE_VERSION, DEFAULTS, Settings, evaluate
+from app.rules import CATALOGUE_VERSION, DEFAULTS, TREATMENTS, Settings, evaluate
 from tests.rules.builders import AS_OF, baseline, failed_trials, phq9_total, profile
 from tests.rules.examples import EXAMPLES
+from tests.rules.pathways import PATHWAYS
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus.jsonl.gz"
@@ -26,6 +27,8 @@ def corpus() -> Iterator[dict[str, Any]]:
     """The worked examples, a few built profiles, then the generated corpus (make_corpus.py)."""
     for answers, *_ in EXAMPLES.values():
         yield answers
+    for example in PATHWAYS.values():  # issue 21: the TMS, ECT and payer answers
+        yield example.answers
     yield baseline()
     yield profile()
     for count in range(4):
@@ -36,14 +39,21 @@ def corpus() -> Iterator[dict[str, Any]]:
         yield json.loads(line)
 
 
-def fingerprint(settings: Settings = DEFAULTS) -> str:
-    """sha256 of every decision document on the corpus, without the version that names them."""
+# Issue 21: decisions are also fingerprinted with every treatment offered, so that a change of a
+# TMS, ECT or payer rule needs a new catalogue version too.
+EVERY_TREATMENT = Settings(treatments_offered=TREATMENTS)
+
+
+def fingerprint(settings: Settings | None = None) -> str:
+    """sha256 of every decision document on the corpus, without the version that names them;
+    under the given settings, or (None) the defaults and then every treatment offered."""
     digest = hashlib.sha256()
-    for answers in corpus():
-        document = evaluate(answers, settings, AS_OF).to_document()
-        del document["ruleset_version"]
-        digest.update(json.dumps(document, sort_keys=True, default=str).encode())
-        digest.update(b"\n")
+    for chosen in (settings,) if settings is not None else (DEFAULTS, EVERY_TREATMENT):
+        for answers in corpus():
+            document = evaluate(answers, chosen, AS_OF).to_document()
+            del document["ruleset_version"]
+            digest.update(json.dumps(document, sort_keys=True, default=str).encode())
+            digest.update(b"\n")
     return digest.hexdigest()
 
 

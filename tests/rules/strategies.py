@@ -202,3 +202,53 @@ def partial_drafts(draw: st.DrawFn) -> dict[str, Any]:
 
 
 as_of_dates = st.dates(AS_OF - timedelta(days=3650), AS_OF + timedelta(days=3650))
+
+
+# Issue 21: the TMS / ECT / payer answers (clinical-pathways.md §4.5) and clinic settings.
+HEAD_IMPLANTS = ("aneurysm_clip_or_coil", "cochlear_implant", "brain_stimulator_or_electrodes",
+                 "vagus_nerve_stimulator", "shunt", "stent_head_or_neck", "metal_fragments",
+                 "eye_implant", "magnetic_dental_implant", "skull_plate_or_screws",
+                 "other_metal_head_or_neck")  # fmt: skip
+BODY_DEVICES = ("pacemaker", "defibrillator_icd", "wearable_defibrillator",
+                "spinal_cord_stimulator", "medication_pump", "other")  # fmt: skip
+SEIZURES = ("febrile_in_childhood_only", "during_ect_only", "withdrawal_related",
+            "epilepsy_diagnosed", "other_seizure")  # fmt: skip
+WHEN = ("within_12_months", "1_to_5_years_ago", "over_5_years_ago", "unsure")
+
+
+def _exclusive(values: tuple[str, ...], none: str) -> st.SearchStrategy[list[str]]:
+    return st.one_of(st.just([none]), st.just(["unsure"]), subset(values, 1))
+
+
+@st.composite
+def pathway_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid answers document with the new items of every treatment answered."""
+    doc = draw(answers_documents())
+    for therapy in doc.get("therapy_trials", []):
+        therapy["current_episode"] = draw(ynu)
+    doc["head_implants"] = draw(_exclusive(HEAD_IMPLANTS, "none"))
+    doc["body_devices"] = draw(_exclusive(BODY_DEVICES, "none"))
+    doc["seizure_history"] = draw(_exclusive(SEIZURES, "never"))
+    if set(doc["seizure_history"]) & {"withdrawal_related", "epilepsy_diagnosed", "other_seizure"}:
+        doc["seizure_last"] = draw(st.sampled_from(WHEN))
+    doc["can_attend_tms_schedule"] = draw(ynu)
+    doc["thyroid_overactive_untreated"] = draw(ynu)
+    if doc.get("prior_ketamine") == "yes":
+        doc["prior_ketamine_ongoing"] = draw(ynu)
+    _put(doc, "weight_kg", draw(optional(st.integers(40, 150))))
+    return doc
+
+
+@st.composite
+def clinic_settings(draw: st.DrawFn) -> Any:
+    """Rule settings with any treatments offered, any payer presets, coverage on or off."""
+    from app.rules import PRESETS, TREATMENTS, Settings
+
+    return Settings(
+        treatments_offered=tuple(draw(subset(TREATMENTS, 1))),
+        coverage_affects_outcome=draw(st.booleans()),
+        tms_count_intolerance=draw(st.booleans()),
+        tms_min_failed_trials=draw(st.integers(1, 4)),
+        payer_profile_tms=draw(st.sampled_from(sorted(PRESETS["tms"]))),
+        payer_profile_esketamine=draw(st.sampled_from(sorted(PRESETS["esketamine"]))),
+    )

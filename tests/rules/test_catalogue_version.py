@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from app.rules import CATALOGUE_VERSION, Settings
-from tests.rules.fingerprint import corpus, fingerprint, recorded
+from tests.rules.fingerprint import EVERY_TREATMENT, corpus, fingerprint, recorded
 
 HOW = (
     "raise CATALOGUE_VERSION in app/rules/version.py when decisions change (and only then), "
@@ -32,5 +34,15 @@ def test_the_corpus_has_every_outcome() -> None:
 
 def test_the_fingerprint_sees_a_change_of_behaviour() -> None:
     # A change of threshold stands for a change of code: the same corpus decides differently.
-    assert fingerprint(Settings(min_trial_weeks=10)) != fingerprint()
-    assert fingerprint(Settings(settings_version=4)) == fingerprint()  # the name is not hashed
+    assert fingerprint(Settings(min_trial_weeks=10)) != fingerprint(Settings())
+    assert fingerprint(Settings(settings_version=4)) == fingerprint(Settings())  # name not hashed
+
+
+def test_the_fingerprint_sees_the_other_treatments() -> None:
+    """Issue 21: a change to a TMS or payer rule changes the recorded fingerprint too."""
+    every = fingerprint(EVERY_TREATMENT)
+    assert fingerprint(dataclasses.replace(EVERY_TREATMENT, tms_min_failed_trials=2)) != every
+    assert (
+        fingerprint(dataclasses.replace(EVERY_TREATMENT, payer_profile_tms="legacy_4_trial"))
+        != every
+    )
