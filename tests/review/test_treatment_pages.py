@@ -131,8 +131,9 @@ def test_the_printable_pages_carry_the_sections_and_checklists(
     page = page_of(client, f"/review/submissions/{submission.id}")
     assert f"/review/submissions/{submission.id}/print/checklist" in page
     printed = page_of(client, f"/review/submissions/{submission.id}/print")
-    assert "Prior-authorization checklist: TMS" in printed
-    assert "PAY-TMS-SEVERITY" in printed
+    assert "Each treatment's result; the prior-authorization checklists are on their" in printed
+    assert '<span class="rule-id">PAY-TMS-SEVERITY</span>' in printed
+    assert "Prior-authorization checklist: TMS" not in printed  # on its own page: the sheet
     sheet = page_of(client, f"/review/submissions/{submission.id}/print/checklist")
     assert "Prior-authorization checklists" in sheet
     for name in ("TMS", "Esketamine", "IV ketamine", "ECT referral"):
