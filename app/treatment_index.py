@@ -134,12 +134,15 @@ class Filters(Protocol):
     def treatment(self) -> str: ...
 
 
-def _alone(filters: Filters) -> tuple[str, str | None] | None:
-    """The treatment (and outcome) of a treatment filter with no other filter but the status,
-    in the default order: what ``page_ids`` and ``status_counts`` serve."""
+def _alone(filters: Filters, *, searched: bool = False) -> tuple[str, str | None] | None:
+    """The treatment (and outcome) of a treatment filter with no other filter but the status
+    (and, when ``searched``, a name search), in the default order: what ``page_ids`` and
+    ``status_counts`` serve."""
     parsed = parse_filter(filters.treatment)
-    others = (filters.q, filters.outcome, filters.mine, filters.urgent, filters.sort)
+    others = (filters.outcome, filters.mine, filters.urgent, filters.sort)
     if parsed is None or any(others) or filters.submitted_from or filters.submitted_to:
+        return None
+    if filters.q and not searched:
         return None
     return parsed
 
@@ -168,16 +171,21 @@ def page_ids(
     open_statuses: Sequence[str],
     all_statuses: str,
     acute_max: int,
+    name_search: ColumnElement[bool] | None = None,
 ) -> list[int] | None:
     """One page of ids under a filter by a treatment's outcome alone, in queue order (acute
     signals first, newest first; then priority, oldest first), as app.review.services reads
     the submission table; None for other filters (and for a treatment with any outcome, whose
-    matches are most of the queue: walking the queue's own index finds a page at once)."""
-    alone = _alone(filters)
+    matches are most of the queue: walking the queue's own index finds a page at once).
+    ``name_search``: the condition on a submission id of the name search ``filters.q`` (None:
+    the search is not by name alone, or there is none)."""
+    alone = _alone(filters, searched=name_search is not None)
     if alone is None or alone[1] is None:
         return None
     row = SubmissionTreatment
     statement = select(row.submission_id).where(row.treatment == alone[0], row.outcome == alone[1])
+    if name_search is not None:
+        statement = statement.where(name_search)
     if filters.status and filters.status != all_statuses:
         statement = statement.where(row.status == filters.status)
     elif not filters.status:

@@ -45,6 +45,7 @@ from app.models import (
     StaffUser,
     Submission,
     SubmissionSearchTerm,
+    SubmissionTreatment,
     TimelineEvent,
     utcnow,
 )
@@ -447,6 +448,12 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
     return _each_by_its_index(submissions.search_condition(q))
 
 
+def _name_search(q: str, searched_id: Any) -> ColumnElement[bool] | None:
+    """The condition on ``searched_id`` of a search by name alone, else None."""
+    terms = name_only_terms(q) if q else []
+    return searched_id.in_(submissions.with_every_term(terms)) if terms else None  # type: ignore[no-any-return]
+
+
 def name_only_terms(q: str, kind: str | None = None) -> list[str]:
     """The name terms of a search that can only match names (no "@", too few digits for a
     phone number, not a reference), else an empty list."""
@@ -676,6 +683,7 @@ def _page_ids(
         open_statuses=OPEN_STATUSES,
         all_statuses=ALL_STATUSES,
         acute_max=ACUTE_ROWS_MAX,
+        name_search=_name_search(filters.q, SubmissionTreatment.submission_id),
     )
     if by_treatment is not None:
         return by_treatment

@@ -265,3 +265,29 @@ def test_a_status_change_follows_into_the_treatment_rows(
     assert listed(html) == [three["tms"].id]
     assert "In review: 1" in html
     assert listed(queue(client, "?treatment=tms:likely_candidate&status=new")) == []
+
+
+def test_a_name_search_with_a_treatment_outcome_lists_as_the_general_query(
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    treatments_decided: Callable[[Any], None],
+) -> None:
+    now = utcnow()
+    treatments_decided(TMS_LIKELY)
+    rivera = [
+        make_submission(
+            baseline(last_name="Rivera", **extra), submitted_at=now - dt.timedelta(hours=hours)
+        )
+        for hours, extra in enumerate([{}, URGENT_ANSWERS, {"transport_home": "no"}], start=1)
+    ]
+    make_submission(baseline(last_name="Okafor"), submitted_at=now - dt.timedelta(hours=5))
+    treatments_decided(P1_LIKE)  # TMS needs review: not listed under "TMS: likely"
+    make_submission(baseline(last_name="Rivera"), submitted_at=now - dt.timedelta(hours=6))
+    login(client)
+    fast = listed(queue(client, "?q=riv&treatment=tms:likely_candidate"))
+    general = listed(
+        queue(client, "?q=riv&treatment=tms:likely_candidate&submitted_from=2000-01-01")
+    )
+    assert sorted(fast) == sorted(s.id for s in rivera)
+    assert fast == general
