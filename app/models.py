@@ -141,6 +141,40 @@ class SubmissionSearchTerm(Model):
 Index("ix_submission_search_term_status", SubmissionSearchTerm.term, SubmissionSearchTerm.status)
 
 
+class SubmissionTreatment(Model):
+    """One treatment's outcome of a submission's decision (issue 21), what the queue's filter
+    by treatment reads from an index instead of decrypting every decision document.
+
+    Written with the decision by ``app/treatment_index.py``; none for a decision without
+    ``treatments`` (those stored before issue 21). ``status``, ``priority`` and ``submitted_at``
+    are the submission's, copied when the row is written and kept by database triggers
+    (migration d7e2a9c4b815), so a page of a treatment's outcome and its counts per status are
+    walks of this table's index.
+    """
+
+    __tablename__ = "submission_treatment"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
+    )
+    treatment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int]
+    submitted_at: Mapped[dt.datetime]
+
+
+Index(
+    "ix_submission_treatment_queue",
+    SubmissionTreatment.treatment,
+    SubmissionTreatment.outcome,
+    SubmissionTreatment.priority.desc(),
+    SubmissionTreatment.submitted_at,
+    SubmissionTreatment.submission_id,
+    SubmissionTreatment.status,
+)
+
+
 class QueueCount(Model):
     """How many submissions have each status and outcome, for the queue's counts.
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, insert, or_, select
 
-from app import clinic, crypto, rules
+from app import clinic, crypto, rules, treatment_index
+from app.extensions import db
 from app.models import Submission, SubmissionSearchTerm, utcnow
 from app.rules.decision import top_reason
 
@@ -170,6 +171,7 @@ def summary_of(answers: Mapping[str, Any], decision: Mapping[str, Any]) -> dict[
         "rules": [str(rule.get("id", "")) for rule in decision.get("rules", ())],
         "age_years": scores.get("age_years"),
         "top_reason": top_reason(str(decision.get("outcome", "")), decision.get("rules", ())),
+        "treatments": treatment_index.outcomes_of(decision),
     }
 
 
@@ -227,6 +229,7 @@ def store(connection: Connection, row: Mapping[str, Any]) -> int:
                 for term in terms
             ],
         )
+    treatment_index.insert_rows(connection, submission_id, values["decision"])
     return submission_id
 
 
@@ -239,3 +242,4 @@ def apply_decision(submission: Submission, decision: rules.Decision) -> None:
     submission.outcome = document["outcome"]
     submission.priority = document["priority"]
     submission.is_urgent = document["outcome"] == "urgent_safety_review"
+    treatment_index.replace_rows(db.session.connection(), [(submission.id, document)])

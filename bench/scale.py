@@ -42,6 +42,11 @@ PAGES = (
     Page("queue_default", "queue, default order", lambda rng, n: "/review/"),
     Page("queue_filter", "queue, status filter", lambda rng, n: "/review/?status=in_review"),
     Page("queue_search", "queue, name search", lambda rng, n: f"/review/?q={SEARCH}"),
+    Page(
+        "queue_treatment",
+        "queue, a treatment's outcome",
+        lambda rng, n: "/review/?treatment=esketamine:likely_candidate",
+    ),
     Page("queue_page500", f"queue, page {PAGE}", lambda rng, n: f"/review/?page={PAGE}"),
     Page(
         "submission",
@@ -112,7 +117,8 @@ def _columns(table: Any, skip: set[str]) -> list[str]:
 
 
 def copy_rows(app: Any, size: int) -> None:
-    """Copies of the first BASE submissions (timelines, notes and search terms too) up to
+    """Copies of the first BASE submissions (timelines, notes, search terms and per-treatment
+    outcomes too) up to
     ``size``. The database's triggers count the copies in the queue counts."""
     from sqlalchemy import text
 
@@ -148,6 +154,16 @@ def copy_rows(app: Any, size: int) -> None:
                     f"{moved.format(column='s.submitted_at')}, "
                     f"{moved.format(column='s.first_action_at')}, {selected} "
                     f"FROM submission s WHERE s.id <= :count"
+                ),
+                {"offset": offset, "count": count},
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO submission_treatment "
+                    "(submission_id, treatment, outcome, status, priority, submitted_at) "
+                    "SELECT s.id, t.treatment, t.outcome, s.status, s.priority, s.submitted_at "
+                    "FROM submission_treatment t JOIN submission s "
+                    "ON s.id = t.submission_id + :offset WHERE t.submission_id <= :count"
                 ),
                 {"offset": offset, "count": count},
             )

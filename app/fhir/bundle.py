@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from app.fhir.treatments import treatment_risks
 from app.questionnaire import (
     QUESTIONNAIRE_VERSION,
     TREATMENTS,
@@ -192,6 +193,22 @@ def build_bundle(
     if not risk["note"]:
         del risk["note"]
     entries.append({"fullUrl": risk_url, "resource": risk})
+    # Issue 21: one RiskAssessment per treatment the decision evaluated (none before it).
+    entries += treatment_risks(
+        answers,
+        decision,
+        reference=reference,
+        urn=lambda kind: _urn(reference, kind),
+        common={
+            key: risk[key]
+            for key in ("identifier", "status", "subject", "occurrenceDateTime", "method")
+        }
+        | {"basis": [{"reference": response_url}]},
+        parent_url=risk_url,
+        outcome_system=OUTCOME_SYSTEM,
+        outcome_display=OUTCOME_DISPLAY,
+        rule_text=_rule_text,
+    )
     return {
         "resourceType": "Bundle",
         "identifier": _identifier(reference),

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, treatment_index
 from app.extensions import db
 from app.models import StaffUser, Submission, TimelineEvent, utcnow
 from app.reevaluation import plan as plans
@@ -230,6 +230,9 @@ def _apply(run_id: int, target: plans.Target) -> plans.Plan | None:
                 }
             )
         db.session.execute(STORE, updates)
+        treatment_index.replace_rows(
+            db.session.connection(), ((u["b_id"], u["b_decision"]) for u in updates)
+        )
         db.session.execute(ADD_EVENTS, events)
         _progress(run_id, plan.checked, plan.changed, plan.outcome_changed)
         db.session.commit()

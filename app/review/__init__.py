@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-from app.review import bulk_views, report_views, submission_views, views  # noqa: E402, F401
+from app.review import (  # noqa: E402, F401
+    bulk_views,
+    report_views,
+    submission_views,
+    treatment_views,
+    views,
+)

@@ -31,6 +31,7 @@ from wtforms.validators import (
 
 from app.models import STATUSES
 from app.review.labels import EVALUATION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from app.review.treatments import treatment_filter_choices
 
 NOTE_MAX = 5000
 
@@ -75,6 +76,13 @@ class QueueFilterForm(GetForm):
     )
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_to = DateField(_l("Submitted to"), validators=[Optional()])
+    treatment = SelectField(
+        _l("Treatment"),
+        description=_l("Evaluated for a treatment, or its outcome"),
+        choices=treatment_filter_choices(),
+        default="",
+        validate_choice=True,
+    )
     mine = BooleanField(_l("Assigned to me"))
     urgent = BooleanField(_l("Urgent only"))
     sort = SelectField(

@@ -21,6 +21,28 @@ OUTCOME_LABELS = {
     "likely_candidate": _l("Likely candidate"),
 }
 
+TREATMENT_LABELS = {
+    "esketamine": _l("Esketamine"),
+    "iv_ketamine": _l("IV ketamine"),
+    "tms": _l("TMS"),
+    "ect_referral": _l("ECT referral"),
+}
+"""The treatments of issue 21, in the order staff pages show them."""
+
+ECT_OUTCOME_LABELS = {
+    "likely_candidate": _l("Suggest discussing an ECT referral"),
+    "needs_clinician_review": _l("An ECT referral could be discussed"),
+    "not_a_candidate_now": _l("No referral trigger now"),
+}
+"""The ECT referral's outcomes in words: a referral suggestion, never a statement about ECT."""
+
+CHECKLIST_STATUS_LABELS = {
+    "answered": _l("Answered"),
+    "partial": _l("Partly answered"),
+    "missing": _l("Missing"),
+    "clinic": _l("From the clinic's records"),
+}
+
 LANGUAGE_LABELS = {
     "en": _l("English"),
     "es": _l("Spanish"),
@@ -46,6 +68,8 @@ CATEGORY_LABELS = {
     "missing_info": _l("Missing information"),
     "inclusion_evidence": _l("Supports candidacy"),
     "info": _l("Information"),
+    "coverage_not_met": _l("Payer criterion not met"),
+    "coverage_gap": _l("Documentation gap"),
 }
 
 ACTION_LABELS = {

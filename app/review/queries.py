@@ -16,7 +16,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import defer, joinedload
 
-from app import audit, clinic, questionnaire, submissions
+from app import audit, clinic, questionnaire, submissions, treatment_index
 from app.extensions import db
 from app.models import (
     STATUSES,
@@ -25,6 +25,7 @@ from app.models import (
     StaffUser,
     Submission,
     SubmissionSearchTerm,
+    SubmissionTreatment,
     utcnow,
 )
 from app.review.search import (
@@ -32,6 +33,7 @@ from app.review.search import (
     QueueFilters,
     in_queue_order,
     name_only_terms,
+    name_search,
     queue_conditions,
 )
 from app.review.workflow import OPEN_STATUSES
@@ -131,6 +133,7 @@ class QueueRow:
     language: str | None = None
     contact: str | None = None
     top_reason: str | None = None
+    treatments: Mapping[str, str] = field(default_factory=dict)  # {treatment: outcome}
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ def status_counts(
     are counted. Otherwise one conditional count per status lets the database walk the index
     that serves the filter (each ends with the status column).
     """
+    if (by_treatment := treatment_index.status_counts(filters)) is not None:
+        return by_treatment  # a treatment's outcome alone: its own index (issue 21)
     if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
         rows = db.session.execute(
             select(SubmissionSearchTerm.status, func.count())
@@ -214,6 +219,18 @@ def _page_ids(
     """The ids of one page: acute signals first, newest first (a few rows, read by their
     own query), then the rest in priority order (an index walk, as before)."""
     acute = acute_priority()
+    by_treatment = treatment_index.page_ids(  # a treatment's outcome alone (issue 21)
+        filters,
+        limit,
+        offset,
+        acute=acute,
+        open_statuses=OPEN_STATUSES,
+        all_statuses=ALL_STATUSES,
+        acute_max=ACUTE_ROWS_MAX,
+        name_search=name_search(filters.q, SubmissionTreatment.submission_id),
+    )
+    if by_treatment is not None:
+        return by_treatment
     statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
     if acute is None:
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
@@ -280,6 +297,7 @@ def _queue_row(s: Submission) -> QueueRow:
         language=summary.get("preferred_language"),
         contact=summary.get("preferred_contact"),
         top_reason=summary.get("top_reason"),
+        treatments=summary.get("treatments") or {},
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, literal_column, or_, select, union
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
-from app import submissions
+from app import submissions, treatment_index
 from app.extensions import db
 from app.models import Submission
 from app.review.workflow import OPEN_STATUSES
@@ -46,6 +46,7 @@ class QueueFilters:
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
     sort: str = ""
+    treatment: str = ""  # "tms" or "tms:likely_candidate" (app/treatment_index.py)
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -58,6 +59,7 @@ class QueueFilters:
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
             sort=data.get("sort") or "",
+            treatment=data.get("treatment") or "",
         )
 
     def args(self, **changes: Any) -> dict[str, str]:
@@ -71,6 +73,7 @@ class QueueFilters:
             "submitted_from": self.submitted_from.isoformat() if self.submitted_from else "",
             "submitted_to": self.submitted_to.isoformat() if self.submitted_to else "",
             "sort": self.sort,
+            "treatment": self.treatment,
         }
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value}
@@ -117,6 +120,12 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
     return _each_by_its_index(submissions.search_condition(q))
 
 
+def name_search(q: str, searched_id: Any) -> ColumnElement[bool] | None:
+    """The condition on ``searched_id`` of a search by name alone, else None."""
+    terms = name_only_terms(q) if q else []
+    return searched_id.in_(submissions.with_every_term(terms)) if terms else None  # type: ignore[no-any-return]
+
+
 def name_only_terms(q: str, kind: str | None = None) -> list[str]:
     """The name terms of a search that can only match names (no "@", too few digits for a
     phone number, not a reference), else an empty list."""
@@ -152,6 +161,8 @@ def queue_conditions(
         conditions.append(_search_condition(filters.q, searched_id))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
+    if (by_treatment := treatment_index.filter_condition(filters.treatment)) is not None:
+        conditions.append(by_treatment)
     if with_status and filters.status != ALL_STATUSES:
         if filters.status:
             conditions.append(Submission.status == filters.status)

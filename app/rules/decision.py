@@ -13,7 +13,15 @@ from .rule import Category
 from .scores import Scores, ScoresView
 from .settings import TRIAL_CAP, Settings
 from .treatment_data import ECT_REFERRAL, ESKETAMINE, TMS
-from .treatments import LIKELY, NOT_NOW, REVIEW, URGENT, TreatmentDecision, decisions, outcomes_of
+from .treatments import (
+    LIKELY,
+    NOT_NOW,
+    REVIEW,
+    URGENT,
+    TreatmentDecision,
+    decisions,
+    submission_outcome,
+)
 
 _SAFETY: Final = Category.SAFETY.value
 _EXCLUSION: Final = Category.EXCLUSION.value
@@ -188,7 +196,7 @@ class Decision:
         outcome (§5.5: urgent, else the best delivered treatment's) and its priority (§6.3)."""
         signals = signals_of(fired)
         treatments = decisions(fired, settings, coverage_profiles(settings))
-        outcome, _ = outcomes_of(fired, settings)
+        outcome = submission_outcome(signals.safety, {x: t.outcome for x, t in treatments.items()})
         # An ECT referral trigger adds the high-caution bonus in the review band (§5.5).
         ect = treatments.get(ECT_REFERRAL)
         high_caution = signals.high_caution or (ect is not None and ect.outcome == LIKELY)

@@ -12,7 +12,7 @@ from .rule import Case, Category, Rule
 from .safety import SAFETY_RULES
 from .scores import compute
 from .settings import DEFAULTS, Settings
-from .treatments import is_evaluated, outcomes_of
+from .treatments import evaluated_rules, outcomes_of
 
 
 def evaluate(
@@ -29,12 +29,8 @@ def evaluate(
     day = as_of if as_of is not None else date.today()
     scores = compute(answers, settings, day)
     case = Case(answers, scores, settings)
-    offered = settings.treatments_offered
-    fired = tuple(
-        explain(rule, case, day, rules)
-        for rule in rules
-        if is_evaluated(rule.id, offered) and rule.applies(case)
-    )
+    selected = evaluated_rules(rules, settings.treatments_offered)
+    fired = tuple(explain(rule, case, day, rules) for rule in selected if rule.applies(case))
     return Decision.combine(fired, scores, settings, day)
 
 
@@ -59,8 +55,8 @@ def outcome_of(
     """Only the outcome (no reasons, no what-would-change): used for re-evaluation."""
     day = as_of if as_of is not None else date.today()
     case = Case(answers, compute(answers, settings, day), settings)
-    offered = settings.treatments_offered
-    fired = (rule for rule in rules if is_evaluated(rule.id, offered) and rule.applies(case))
+    selected = evaluated_rules(rules, settings.treatments_offered)
+    fired = (rule for rule in selected if rule.applies(case))
     return outcomes_of(fired, settings)[0]
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from .errors import setting_error
+from .frozen import FrozenMap
 from .treatment_data import ESKETAMINE, PAYER_TREATMENTS, TMS
 
 if TYPE_CHECKING:
@@ -188,15 +188,24 @@ def preset(treatment: str, name: str) -> PayerProfile:
 
 def profile_for(settings: Settings, treatment: str) -> PayerProfile:
     """The payer profile in force for ``treatment`` ("tms" or "esketamine"): the chosen preset
-    with the clinic's edits."""
-    return _profile(
-        treatment,
-        getattr(settings, PROFILE_SETTINGS[treatment]) if treatment in PROFILE_SETTINGS else "",
-        settings.payer_profile_edits.get(treatment),
+    with the clinic's edits (KeyError for a treatment without a payer profile)."""
+    return settings.payer_profiles[treatment]
+
+
+def profiles(settings: Settings) -> Mapping[str, PayerProfile]:
+    """Every treatment's payer profile in force (``Settings.payer_profiles``)."""
+    return FrozenMap(
+        {
+            treatment: _profile(
+                treatment,
+                getattr(settings, PROFILE_SETTINGS[treatment]),
+                settings.payer_profile_edits.get(treatment),
+            )
+            for treatment in PAYER_TREATMENTS
+        }
     )
 
 
-@lru_cache(maxsize=64)
 def _profile(treatment: str, name: str, edits: Mapping[str, Any] | None) -> PayerProfile:
     base = preset(treatment, name)
     if not edits:
@@ -216,8 +225,12 @@ def validate(settings: Settings) -> None:
                 treatment,
                 "keyed by a treatment with a payer profile: " + ", ".join(PAYER_TREATMENTS),
             )
-    for treatment in PAYER_TREATMENTS:
-        profile_for(settings, treatment)  # raises on an unknown preset or a bad edit
+    for treatment in PAYER_TREATMENTS:  # raises on an unknown preset or a bad edit
+        _profile(
+            treatment,
+            getattr(settings, PROFILE_SETTINGS[treatment]),
+            edits.get(treatment),
+        )
 
 
 def _checked_edits(treatment: str, edits: Mapping[str, Any]) -> dict[str, Any]:

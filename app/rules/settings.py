@@ -11,11 +11,12 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final
 
-from . import pathway_settings
+from . import pathway_settings, payers
 from .data import DOSE_TABLE
 from .errors import CONFIG_PREFIX, SettingsError, config_key
 from .errors import setting_error as _error
 from .frozen import FrozenMap
+from .payers import PayerProfile
 from .treatment_data import DRUG_CLASSES, TMS_CONTRAINDICATED_IMPLANTS, TREATMENTS
 
 __all__ = ["CONFIG_PREFIX", "TREATMENTS", "DoseTable", "Settings", "SettingsError", "config_key"]
@@ -190,6 +191,12 @@ class Settings:
             elif mine != theirs:
                 changed[f.name] = mine.to_dict() if isinstance(mine, FrozenMap) else mine
         return changed
+
+    @cached_property
+    def payer_profiles(self) -> Mapping[str, PayerProfile]:
+        """The payer profile in force per treatment (``payers.profile_for`` reads it): the
+        chosen preset with the clinic's edits, worked out once per settings."""
+        return payers.profiles(self)
 
     @cached_property
     def ruleset_version(self) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, Protocol
 
 from .frozen import FrozenMap
-from .rule import Category
+from .rule import Category, Rule
 from .settings import Settings
 from .treatment_data import DELIVERED, ECT_REFERRAL, ESKETAMINE, IV_KETAMINE, TMS
 
@@ -103,6 +104,7 @@ _GAP: Final = Category.COVERAGE_GAP.value
 _SAFETY: Final = Category.SAFETY.value
 
 
+@cache
 def treatments_of(rule_id: str) -> frozenset[str]:
     """The treatments a rule applies to (§5.3); empty for the global safety rules."""
     for prefix, treatments in _PREFIXES:
@@ -121,6 +123,20 @@ def is_evaluated(rule_id: str, offered: tuple[str, ...]) -> bool:
     their treatments is offered (so a treatment not offered never adds a rule)."""
     treatments = treatments_of(rule_id)
     return not treatments or not treatments.isdisjoint(offered)
+
+
+_SELECTED: dict[tuple[int, tuple[str, ...]], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def evaluated_rules(rules: tuple[Rule, ...], offered: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules of ``rules`` that run for a clinic offering ``offered`` (catalogue order),
+    remembered per rule tuple and offer: the engine asks on every evaluation."""
+    key = (id(rules), offered)
+    found = _SELECTED.get(key)
+    if found is None or found[0] is not rules:
+        selected = tuple(rule for rule in rules if is_evaluated(rule.id, offered))
+        found = _SELECTED[key] = (rules, selected)  # keeps ``rules`` alive: its id stays its own
+    return found[1]
 
 
 class _Fired(Protocol):
@@ -163,21 +179,21 @@ class TreatmentDecision:
         return doc
 
 
+_EXCLUSION: Final = Category.EXCLUSION.value
+
+
 def treatment_outcome(treatment: str, fired: Iterable[_Fired], settings: Settings) -> str:
     """§5.5: the outcome of one treatment over the fired rules applicable to it."""
     ids: set[str] = set()
     exclusion = review = False
+    coverage_counts = settings.coverage_affects_outcome
     for rule in fired:
-        ids.add(rule.id)
-        if (rule.id, treatment) in LISTED_ONLY:
-            continue
-        category = rule.category
-        if category == Category.EXCLUSION.value:
-            exclusion = True
-        elif category in _REVIEW_CATEGORIES or (
-            category == _NOT_MET and settings.coverage_affects_outcome
-        ):
-            review = True
+        rule_id, category = rule.id, rule.category
+        ids.add(rule_id)
+        if category == _EXCLUSION:
+            exclusion = exclusion or (rule_id, treatment) not in LISTED_ONLY
+        elif category in _REVIEW_CATEGORIES or (category == _NOT_MET and coverage_counts):
+            review = review or (rule_id, treatment) not in LISTED_ONLY
     if treatment == ECT_REFERRAL:  # two-level: a trigger or none; cautions never decide
         return LIKELY if any(i.startswith("ECT-INC-") for i in ids) else NOT_NOW
     if exclusion:

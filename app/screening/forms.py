@@ -28,8 +28,8 @@ from app import questionnaire
 from app.i18n import translations
 from app.questionnaire import Group, Step, gettext_in
 from app.questionnaire.i18n import N_
-from app.questionnaire.units import DATE_PARTS, UnitError, read_date
 from app.questionnaire.parsing import EARLIEST_DATE
+from app.questionnaire.units import DATE_PARTS, UnitError, read_date
 from app.screening import composite, plausibility
 from app.screening.questions import DRAWN, Question, Text, question_class, question_for
 

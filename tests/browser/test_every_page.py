@@ -88,6 +88,7 @@ STAFF_PAGES = [
     "staff-two-factor-errors",
     "staff-queue",
     "staff-queue-filtered",
+    "staff-queue-treatment",
     "staff-queue-selected",
     "staff-queue-bulk-errors",
     "staff-submission",
@@ -112,6 +113,7 @@ STAFF_PAGES = [
     "staff-settings-history",
     "staff-settings-version",
     "staff-print",
+    "staff-print-checklist",
     "staff-queue-desktop",
     "staff-submission-desktop",
 ]
@@ -398,6 +400,7 @@ def staff_tour(
         for name, path in [
             ("staff-queue", "/review/"),
             ("staff-queue-filtered", "/review/?urgent=y&status=new"),
+            ("staff-queue-treatment", "/review/?treatment=esketamine:likely_candidate"),
             ("staff-submission", f"/review/submissions/{likely}"),
             ("staff-submission-urgent", f"/review/submissions/{urgent}"),
             ("staff-dashboard", "/review/dashboard"),
@@ -406,6 +409,7 @@ def staff_tour(
             ("staff-reevaluate", "/review/reevaluate"),
             ("staff-rules-performance", "/review/rules-performance"),
             ("staff-print", f"/review/submissions/{likely}/print"),
+            ("staff-print-checklist", f"/review/submissions/{likely}/print/checklist"),
         ]:
             tour.visit(page, name, path)
         _queue_selection(tour, page)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -12,8 +12,10 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
+from app import submissions
 from app.models import AuditEvent, Submission, utcnow
 from tests.factories import save_draft, store_submission
+from tests.review.treatment_docs import WithTreatments
 from tests.rules.builders import baseline
 
 
@@ -85,3 +87,23 @@ def audit_entries(app: Flask, db: SQLAlchemy) -> Callable[..., list[AuditEvent]]
         return rows
 
     return entries
+
+
+@pytest.fixture
+def treatments_decided(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], None]:
+    """``treatments_decided(blocks)``: submissions stored from now on carry ``blocks`` as
+    their decision's ``treatments`` (None: none, as before issue 21); until it is called, what
+    the rules decide."""
+    decide = submissions.decide
+    chosen: dict[str, Any] = {}
+
+    def patched(answers: Mapping[str, Any], as_of: dt.date) -> Any:
+        decision = decide(answers, as_of)
+        return decision if not chosen else WithTreatments(decision, chosen["blocks"])
+
+    monkeypatch.setattr(submissions, "decide", patched)
+
+    def choose(blocks: Any) -> None:
+        chosen["blocks"] = blocks
+
+    return choose

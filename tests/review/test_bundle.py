@@ -29,7 +29,12 @@ def bundle_for(answers: dict[str, Any], reference: str = "PS-7K3M-Q9TD") -> dict
 
 
 def resources(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]}
+    """The first resource of each type (the submission's RiskAssessment comes before the
+    per-treatment ones of issue 21)."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in document["entry"]:
+        found.setdefault(entry["resource"]["resourceType"], entry["resource"])
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -13,7 +13,7 @@ import copy
 from typing import Any, NamedTuple
 
 from app.rules import Settings
-from tests.rules.builders import AS_OF, phq9, profile, trial
+from tests.rules.builders import ABSENT, AS_OF, phq9, profile, trial
 
 __all__ = ["AS_OF", "EXACT", "PATHWAYS", "Pathway", "pathway_profile"]
 
@@ -50,7 +50,7 @@ def _settings(**values: Any) -> Settings:
 
 def _therapy(kind: str, sessions: int, response: str) -> dict[str, Any]:
     return {
-        "no_therapy_trials": False,
+        "no_therapy_trials": ABSENT,
         "therapy_trials": [
             {
                 "type": kind,
