@@ -13,7 +13,7 @@ from typing import Final
 
 from . import sources as src
 from .answers import choices
-from .data import short_drug_name
+from .data import sentence, short_drug_name
 from .payers import PayerProfile, profile_for
 from .rule import Case, Category, rule
 from .tms import bipolar
@@ -223,7 +223,7 @@ def esk_classes(case: Case) -> bool:
     source=(src.CAREFIRST,),
     details=lambda case: _payer(
         _esk(case),
-        drugs=", ".join(_short_trials(case, _esk(case))).capitalize(),
+        drugs=sentence(", ".join(_short_trials(case, _esk(case)))),
         weeks=str(_esk(case).weeks(case.settings)),
     ),
 )
@@ -325,7 +325,7 @@ def _partial_failed(case: Case) -> tuple[str, ...]:
     source=(src.CIGNA, src.EVICORE),
     details=lambda case: _payer(
         _esk(case),
-        drugs=", ".join(_partial_failed(case)).capitalize(),
+        drugs=sentence(", ".join(_partial_failed(case))),
         percent=str(_esk(case).nonresponse_max_pct),
     ),
 )

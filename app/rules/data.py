@@ -194,6 +194,11 @@ def label(value: str) -> str:
     return CHOICE_LABELS.get(value) or PATHWAY_LABELS.get(value) or value.replace("_", " ")
 
 
+def sentence(text: str) -> str:
+    """``text`` with its first letter in capitals (the rest kept: "Stroke or TIA")."""
+    return text[:1].upper() + text[1:]
+
+
 @lru_cache(maxsize=512)
 def labels(values: tuple[object, ...]) -> str:
     """Comma-separated labels of a multi-choice answer (cached: the same lists recur)."""

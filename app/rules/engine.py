@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from .answers import Answers
 from .catalogue import RULES
 from .decision import Decision, FiredRule
+from .frozen import FrozenMap
 from .missing import resolve_fields
 from .rule import Case, Category, Rule
 from .safety import SAFETY_RULES
 from .scores import compute
 from .settings import DEFAULTS, Settings
-from .treatments import evaluated_rules, outcomes_of
+from .treatments import TreatmentDecision, evaluated_rules, outcomes_of
+
+NONE: FrozenMap[TreatmentDecision] = FrozenMap()
 
 
 def evaluate(
@@ -74,7 +78,9 @@ def evaluate_safety(
     )
     if not fired:
         return None
-    return Decision.combine(fired, scores, settings, day)
+    # Only safety ran: no treatment was decided yet (a draft's per-treatment results come with
+    # the submission), so ``treatments`` stays empty.
+    return dataclasses.replace(Decision.combine(fired, scores, settings, day), treatments=NONE)
 
 
 def has_safety_signal(answers: Answers, settings: Settings = DEFAULTS) -> bool:

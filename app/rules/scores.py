@@ -8,7 +8,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 from .answers import Answers, choices, iso_date, number, whole, whole_years
 from .settings import Settings
-from .treatment_data import HEAD_METAL_UNCERTAIN, SEIZURE_RELEVANT
+from .treatment_data import HEAD_METAL_UNCERTAIN, SEIZURE_RELEVANT, TMS
 from .trials import (
     NO_TRIALS,
     Trial,
@@ -312,11 +312,18 @@ def compute(answers: Answers, settings: Settings, as_of: date) -> Scores:
         ),
         augmentation_kinds=len(choices(get("augmentation_agents"))) if augmentation_used else 0,
         current_ad_is_failed_agent=counts.current_ad_is_failed_agent,
-        **_tms_screen(answers, settings),
+        **(_tms_screen(answers, settings) if TMS in settings.treatments_offered else _NO_SCREEN),
         trials=trials,
         failed_drugs=counts.failed_drugs,  # (not in the document)
         substantial_therapies=therapies,  # (not in the document)
     )
+
+
+_NO_SCREEN: Final[Mapping[str, tuple[str, ...]]] = dict.fromkeys(
+    ("head_implant_ci", "head_metal_uncertain", "body_device_present", "seizure_relevant",
+     "tms_neuro_flags"),
+    (),
+)  # fmt: skip
 
 
 def _tms_screen(answers: Answers, settings: Settings) -> dict[str, tuple[str, ...]]:

@@ -6,7 +6,7 @@ from typing import Final
 
 from . import sources as src
 from .answers import choices
-from .data import label, labels, short_drug_name
+from .data import label, labels, sentence, short_drug_name
 from .missing import trial_fields, trial_gaps
 from .rule import Case, Category, rule
 
@@ -100,7 +100,7 @@ def seizure(case: Case) -> bool:
         " CNS tumours are listed as relative contraindications / not covered."
     ),
     source=(src.LCD, src.AETNA_0469),
-    details=lambda case: _listed(labels(case.scores.tms_neuro_flags).capitalize()),
+    details=lambda case: _listed(sentence(labels(case.scores.tms_neuro_flags))),
 )
 def neurological(case: Case) -> bool:
     return bool(case.scores.tms_neuro_flags)
@@ -340,7 +340,7 @@ def _threshold_meds(case: Case) -> tuple[str, ...]:
         " benzodiazepines abruptly does too."
     ),
     source=(src.IFCN,),
-    details=lambda case: {"meds": labels(_threshold_meds(case)).capitalize()},
+    details=lambda case: {"meds": sentence(labels(_threshold_meds(case)))},
 )
 def seizure_threshold_medicines(case: Case) -> bool:
     return bool(_threshold_meds(case))

@@ -291,3 +291,13 @@ def test_the_top_outcome_is_the_best_delivered_treatment() -> None:
 
 def test_defaults_are_the_two_ketamine_treatments() -> None:
     assert DEFAULTS.treatments_offered == ("esketamine", "iv_ketamine")
+
+
+def test_a_draft_safety_decision_decides_no_treatment() -> None:
+    from app.rules import evaluate_safety
+
+    clinic = Settings(treatments_offered=TREATMENTS)
+    decision = evaluate_safety({"asq_wish_dead": "yes"}, clinic, AS_OF)
+    assert decision is not None
+    assert decision.outcome == "urgent_safety_review"
+    assert decision.to_document()["treatments"] == {}

@@ -167,7 +167,8 @@ def test_new_settings_stay_frozen_and_hashable() -> None:
         settings.payer_profile_edits["tms"] = {}  # type: ignore[index]
     with pytest.raises(TypeError):
         settings.payer_profile_edits["tms"]["min_failed_trials"] = 1  # type: ignore[index]
-    assert hash(settings) == hash(copy.deepcopy(settings))
+    assert profile_for(settings, "tms").min_failed_trials == 3  # cached on the settings ...
+    assert hash(settings) == hash(copy.deepcopy(settings))  # ... which still copy and pickle
     assert pickle.loads(pickle.dumps(settings)) == settings  # noqa: S301 - our own bytes
     assert dataclasses.replace(settings) == settings
     assert settings.ruleset_version != Settings().ruleset_version
