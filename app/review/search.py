@@ -123,7 +123,7 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
 def name_search(q: str, searched_id: Any) -> ColumnElement[bool] | None:
     """The condition on ``searched_id`` of a search by name alone, else None."""
     terms = name_only_terms(q) if q else []
-    return searched_id.in_(submissions.with_every_term(terms)) if terms else None  # type: ignore[no-any-return]
+    return searched_id.in_(submissions.with_every_term(terms)) if terms else None
 
 
 def name_only_terms(q: str, kind: str | None = None) -> list[str]:
