@@ -568,8 +568,7 @@ MEDICATION_TRIALS = Group(
     label=N_("Antidepressants you have taken"),
     item_label=N_("Medicine %(n)s"),
     help=N_(
-        "Add one entry for each antidepressant. If you took one twice, enter the longer or "
-        "higher-dose course."
+        "One entry for each antidepressant; if you took one twice, the longer course."
     ),
     max_entries=20,
     items=(
@@ -643,6 +642,7 @@ MEDICATION_TRIALS = Group(
             WHEN_ENDED,
             required=False,
             help=N_("Optional."),
+            widget="select",  # optional, five choices: one line on a phone, not five
         ),
         _ynu(
             "prescriber_said_full_dose",
@@ -698,11 +698,11 @@ MEDICATIONS = Step(
         ),
         _int(
             "augmentation_weeks",
-            N_("For about how many weeks did you take the added medicine?"),
+            N_("Weeks on the added medicine (optional)"),
             0,
             520,
             required=False,
-            help=N_("Optional. If you tried more than one, the longest."),
+            help=N_("If more than one, the longest."),
             unit="weeks",
             noun=N_("the time"),
             example=N_("10 weeks"),
@@ -775,7 +775,7 @@ THERAPY_TRIALS = Group(
             N_("Was this during the current period of depression?"),
             required=False,
         ),
-        _enum("when_ended", N_("When did it end?"), WHEN_ENDED, required=False),
+        _enum("when_ended", N_("When did it end?"), WHEN_ENDED, required=False, widget="select"),
         _enum(
             "response",
             N_("How much did it help?"),

@@ -347,8 +347,10 @@ def test_default_widgets() -> None:
     for item in ALL_ITEMS.values():
         if item.kind == "enum" and len(item.choices) > 6:
             assert item.widget in ("select", "radio"), item.name
-        elif item.kind == "enum" and item.name not in ("weight_unit", "height_unit"):
+        elif item.kind == "enum" and item.name not in ("weight_unit", "height_unit", "when_ended"):
             assert item.widget == "radio", item.name
+    # Optional, five choices, once per medicine and therapy: a select keeps the entry short.
+    assert ALL_ITEMS["medication_trials.when_ended"].widget == "select"
     assert q.default_widget("enum", 7) == "select"
     assert q.default_widget("enum", 6) == "radio"
 

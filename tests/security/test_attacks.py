@@ -36,6 +36,7 @@ HOSTILE = {
     "prior_ketamine": "yes",
     "prior_ketamine_forms": ["iv_ketamine"],
     "prior_ketamine_response": "partial",
+    "prior_ketamine_ongoing": "no",
     "prior_ketamine_problems": "yes",
     "prior_ketamine_problems_text": SCRIPT,
     "asq_ever_attempt": "yes",
