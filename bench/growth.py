@@ -4,7 +4,7 @@ Opt-in: ``make bench`` runs this part when ``BENCH_PG_URL`` (or ``TEST_DATABASE_
 and its server answers, and says why it left it out otherwise. One database per size, named
 after ``BENCH_PG_URL``'s database and the size (``prescreen_bench_1000000``; with only
 ``TEST_DATABASE_URL`` set, ``prescreen_bench_<size>`` on its server), seeded by
-bench/bulkseed.py (about four minutes for 1,000,000 on 2 shared cores) and **kept**: a later
+bench/bulkseed.py (ten minutes for 1,000,000 on 2 cores shared at load 5) and **kept**: a later
 run reuses a database whose comment names the same generator version and size and whose row
 count matches (migrations added since are run on it, then VACUUM ANALYZE), so only the first
 run seeds. ``--reseed`` seeds again;
