@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -43,6 +43,7 @@ APP_ENV = {
 }
 STAFF_EMAIL = "bench.coordinator@clinic.example"
 STAFF_PASSWORD = "a long benchmark passphrase 7431"  # noqa: S105 (benchmark database only)
+SECOND_EMAIL = "bench.second@clinic.example"  # another coordinator, for bulk assignments
 
 
 def use_app_env(database_url: str) -> None:
@@ -120,8 +121,9 @@ def ensure_staff(app: Any) -> None:
     from app.auth import services
 
     with app.app_context():
-        if services.find_staff(STAFF_EMAIL) is None:
-            services.create_staff(STAFF_EMAIL, "coordinator", STAFF_PASSWORD)
+        for email in (STAFF_EMAIL, SECOND_EMAIL):
+            if services.find_staff(email) is None:
+                services.create_staff(email, "coordinator", STAFF_PASSWORD)
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -220,7 +222,12 @@ class Client:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: Mapping[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+    ) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         headers = {"Accept-Language": "en"}
         if self.cookies:

@@ -4,17 +4,15 @@ Seeding: ``flask demo seed``'s generator (``app.review.demo.seed``) makes the fi
 realistic submissions with their timelines and notes; the step to 100,000 copies those rows in
 SQL with new ids, references and times (seeding 90,000 more through the ORM would take minutes
 per database and tell nothing more about the queries). Then, against gunicorn (2 workers, the
-settings of the patient benchmark), a signed-in coordinator opens the queue (default order, a
-status filter, a name search, page 500) and submission pages, and exports the whole queue as
-CSV while the server's memory is watched. The query plans behind the queue go to PLANS.md.
+settings of the patient benchmark), a signed-in coordinator opens the queue's views, searches
+and submission pages (bench/staff_pages.py says which), exports the whole queue as CSV while
+the server's memory is watched and, at the largest size, applies bulk changes of 25 rows. The
+query plans behind the queue go to PLANS.md. PostgreSQL beyond 100,000: bench/growth.py.
 """
 
 from __future__ import annotations
 
 import http.client
-import math
-import random
-import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,45 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import staff_pages
 from bench.common import Client, Server, ensure_staff, gunicorn, server_env, staff_client
+from bench.staff_pages import Latency, Samples
 
 SIZES = (1_000, 10_000, 100_000)
 BASE = 10_000  # made by demo.seed; larger sizes are copies of these rows
 SAMPLES = 100
-SEARCH = "Rivera"  # a last name of demo_answers.py's list: about one submission in twenty
-PAGE = 500
-
-
-@dataclass(frozen=True)
-class Page:
-    key: str
-    title: str
-    path: Callable[[random.Random, int], str]
-
-
-PAGES = (
-    Page("queue_default", "queue, default order", lambda rng, n: "/review/"),
-    Page("queue_filter", "queue, status filter", lambda rng, n: "/review/?status=in_review"),
-    Page("queue_search", "queue, name search", lambda rng, n: f"/review/?q={SEARCH}"),
-    Page(
-        "queue_treatment",
-        "queue, a treatment's outcome",
-        lambda rng, n: "/review/?treatment=esketamine:likely_candidate",
-    ),
-    Page("queue_page500", f"queue, page {PAGE}", lambda rng, n: f"/review/?page={PAGE}"),
-    Page(
-        "submission",
-        "submission page",
-        lambda rng, n: f"/review/submissions/{rng.randint(1, n)}",
-    ),
-)
-
-
-@dataclass
-class Latency:
-    p50_ms: float
-    p95_ms: float
-    samples: int
+BULK_SAMPLES = 30
 
 
 @dataclass
@@ -79,6 +46,9 @@ class SizeResult:
     seed_seconds: float
     pages: dict[str, Latency] = field(default_factory=dict)
     export: Export | None = None
+    bulk: dict[str, Latency] = field(default_factory=dict)
+    samples: Samples | None = None
+    kept: bool = False  # a kept database (bench/growth.py): its seed time is from then
 
 
 # -- seeding ---------------------------------------------------------------------------------
@@ -117,8 +87,7 @@ def _columns(table: Any, skip: set[str]) -> list[str]:
 
 
 def copy_rows(app: Any, size: int) -> None:
-    """Copies of the first BASE submissions (timelines, notes, search terms and per-treatment
-    outcomes too) up to
+    """Copies of the first BASE submissions (timelines, notes and search terms too) up to
     ``size``. The database's triggers count the copies in the queue counts."""
     from sqlalchemy import text
 
@@ -159,19 +128,19 @@ def copy_rows(app: Any, size: int) -> None:
             )
             db.session.execute(
                 text(
-                    "INSERT INTO submission_treatment "
-                    "(submission_id, treatment, outcome, status, priority, submitted_at) "
-                    "SELECT s.id, t.treatment, t.outcome, s.status, s.priority, s.submitted_at "
-                    "FROM submission_treatment t JOIN submission s "
-                    "ON s.id = t.submission_id + :offset WHERE t.submission_id <= :count"
+                    "INSERT INTO submission_search_term (term, submission_id) "
+                    "SELECT t.term, t.submission_id + :offset FROM submission_search_term t "
+                    "WHERE t.submission_id <= :count"
                 ),
                 {"offset": offset, "count": count},
             )
             db.session.execute(
                 text(
-                    "INSERT INTO submission_search_term (term, submission_id) "
-                    "SELECT t.term, t.submission_id + :offset FROM submission_search_term t "
-                    "WHERE t.submission_id <= :count"
+                    "INSERT INTO submission_treatment "
+                    "(submission_id, treatment, outcome, status, priority, submitted_at) "
+                    "SELECT s.id, t.treatment, t.outcome, s.status, s.priority, s.submitted_at "
+                    "FROM submission_treatment t JOIN submission s "
+                    "ON s.id = t.submission_id + :offset WHERE t.submission_id <= :count"
                 ),
                 {"offset": offset, "count": count},
             )
@@ -212,30 +181,6 @@ def analyze(app: Any) -> None:
 
 
 # -- measuring -------------------------------------------------------------------------------
-
-
-def _percentile(values: list[float], share: float) -> float:
-    """Nearest rank: the smallest value with at least ``share`` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def time_pages(client: Client, size: int, samples: int) -> dict[str, Latency]:
-    rng = random.Random(size)
-    results: dict[str, Latency] = {}
-    for page in PAGES:
-        for _ in range(5):  # warm-up
-            client.get(page.path(rng, size))
-        timings: list[float] = []
-        for _ in range(samples):
-            path = page.path(rng, size)
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status != 200:
-                raise RuntimeError(f"{path}: {response.status}")
-        results[page.key] = Latency(statistics.median(timings), _percentile(timings, 0.95), samples)
-    return results
 
 
 def _memory(pid: int) -> dict[str, int]:
@@ -292,10 +237,11 @@ def run_backend(
     for size in sizes:
         seconds = seed_to(app, size, log)
         result = SizeResult(backend, size, seconds)
+        result.samples = staff_pages.samples(app, size)
         with staff_server(f"scale-{backend}", database_url) as (server, client):
             # The targets are judged at the largest size; the smaller ones draw the curve.
             count = samples if size == max(sizes) else max(30, samples // 2)
-            result.pages = time_pages(client, size, count)
+            result.pages = staff_pages.time_pages(client, result.samples, count)
             for key, latency in result.pages.items():
                 log(f"  {backend} {size:,} {key}: p50 {latency.p50_ms:.1f} ms, "
                     f"p95 {latency.p95_ms:.1f} ms")  # fmt: skip
@@ -304,5 +250,10 @@ def run_backend(
                 f"  {backend} {size:,} export: {result.export.seconds:.1f} s, "
                 f"{result.export.rows:,} rows, +{result.export.memory_growth_mb:.1f} MB"
             )
+            if size == max(sizes):  # it changes rows: last, and at the judged size only
+                result.bulk = staff_pages.time_bulk(app, client, min(samples, BULK_SAMPLES))
+                for key, latency in result.bulk.items():
+                    log(f"  {backend} {size:,} {key}: p50 {latency.p50_ms:.1f} ms, "
+                        f"p95 {latency.p95_ms:.1f} ms")  # fmt: skip
         results.append(result)
     return results

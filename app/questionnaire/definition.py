@@ -567,9 +567,7 @@ MEDICATION_TRIALS = Group(
     name="medication_trials",
     label=N_("Antidepressants you have taken"),
     item_label=N_("Medicine %(n)s"),
-    help=N_(
-        "One entry for each antidepressant; if you took one twice, the longer course."
-    ),
+    help=N_("One entry for each antidepressant; if you took one twice, the longer course."),
     max_entries=20,
     items=(
         _enum(

@@ -1,7 +1,7 @@
 """submission treatments: each treatment's outcome of a submission, for the queue's filters
 
 Revision ID: d7e2a9c4b815
-Revises: a4c8e2f61d37
+Revises: d17b3e9a5c21
 Create Date: 2026-12-03 06:30:00
 
 Issue 21: a decision carries one outcome per treatment the clinic offers; the queue filters by
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = 'd7e2a9c4b815'
-down_revision = 'a4c8e2f61d37'
+down_revision = 'd17b3e9a5c21'
 branch_labels = None
 depends_on = None
 
