@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.review.search import (
     ALL_STATUSES,
+    URGENT_OUTCOME,
     QueueFilters,
     in_queue_order,
     name_only_terms,
@@ -178,13 +179,17 @@ def status_counts(
             .group_by(SubmissionSearchTerm.status)
         ).tuples()
         return {str(status): int(count) for status, count in rows if count}
-    only_outcome = filters.outcome and len(conditions) == 1
+    # The outcome filter and the "Urgent" view (an outcome too) are what queue_count counts.
+    outcomes = {filters.outcome or URGENT_OUTCOME} if filters.outcome or filters.urgent else set()
+    if filters.outcome and filters.urgent and filters.outcome != URGENT_OUTCOME:
+        outcomes = set()
+    only_outcome = bool(outcomes) and len(conditions) == bool(filters.outcome) + filters.urgent
     if not conditions or only_outcome:
         statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
             QueueCount.status
         )
         if only_outcome:
-            statement = statement.where(QueueCount.outcome == filters.outcome)
+            statement = statement.where(QueueCount.outcome == outcomes.pop())
         counted = db.session.execute(statement).tuples()
         return {str(status): int(count) for status, count in counted if count}
     counts = db.session.execute(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal_column, or_, select, union
+from sqlalchemy import ColumnElement, Select, literal_column, select, union
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
@@ -24,7 +24,8 @@ QUEUE_ORDER = (Submission.priority.desc(), Submission.submitted_at.asc(), Submis
 WAITING_ORDER = (Submission.submitted_at.asc(), Submission.id.asc())
 """``sort=waiting``: the oldest submitted first."""
 SORT_WAITING = "waiting"
-URGENT_PRIORITY = 1000
+URGENT_OUTCOME = "urgent_safety_review"
+"""The "Urgent" view: the outcome (counted by queue_count), not a priority threshold."""
 """Urgent submissions score 1000 and more by construction (clinical-rules.md §6.3)."""
 ALL_STATUSES = "all"
 
@@ -108,9 +109,10 @@ def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement
         first, second = (part.upper().translate(CROCKFORD_FIX) for part in match.groups())
         by_reference = Submission.reference == f"PS-{first}-{second}"
         if q.replace("-", "").isalpha():  # letters alone: a name too ("Anderson", "jose-luis")
-            return or_(
-                by_reference,
-                searched_id.in_(submissions.with_every_term(name_only_terms(q, kind="name"))),
+            # Each alternative by its own index (an OR of the two read the whole table).
+            names = submissions.with_every_term(name_only_terms(q, kind="name"))
+            return searched_id.in_(  # type: ignore[no-any-return]
+                union(select(Submission.id).where(by_reference), names)
             )
         return by_reference
     # Names, emails and phones are stored only as blind indexes (app/crypto.py).
@@ -171,7 +173,7 @@ def queue_conditions(
     if filters.mine:
         conditions.append(Submission.assigned_to_id == user_id)
     if filters.urgent:
-        conditions.append(Submission.priority >= URGENT_PRIORITY)
+        conditions.append(Submission.outcome == URGENT_OUTCOME)
     if filters.submitted_from:
         start = dt.datetime.combine(filters.submitted_from, dt.time())
         conditions.append(submitted >= start)
