@@ -102,3 +102,33 @@ def test_an_admin_sees_the_admin_pages(client: object, login: Callable[..., obje
     login(client, role="admin")
     page = client.get("/review/").get_data(as_text=True)  # type: ignore[attr-defined]
     assert ">Audit log</a>" in page
+
+
+def test_an_existing_clinic_offers_a_third_language_through_its_settings(
+    make_app: Callable[..., Flask], db: object, tmp_path: Path
+) -> None:
+    """A clinic whose settings were stored before the language was installed chooses it on
+    the settings page (its choices are the installed languages) or with `flask settings`."""
+    from app.admin.forms import SettingsForm
+
+    app = make_app(
+        LANGUAGES=("en", "es", "fr"),
+        BABEL_TRANSLATION_DIRECTORIES=(
+            f"{TestingConfig.BABEL_TRANSLATION_DIRECTORIES};{french_catalogue(tmp_path)}"
+        ),
+    )
+    runner = app.test_cli_runner()
+    assert (
+        runner.invoke(args=["settings", "set", "languages=en,es", "--reason", "t"]).exit_code == 0
+    )
+    client = app.test_client()
+    assert 'lang="fr"' not in client.get("/").get_data(as_text=True)
+    with app.test_request_context():
+        choices = [(value, label) for value, label, *_ in SettingsForm().languages.iter_choices()]
+    assert ("fr", "Français") in choices
+    refused = runner.invoke(args=["settings", "set", "languages=en,de", "--reason", "t"])
+    assert refused.exit_code == 2 and "one or more of en, es, fr" in refused.output
+    done = runner.invoke(args=["settings", "set", "languages=en,es,fr", "--reason", "t"])
+    assert done.exit_code == 0, done.output
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert f"<h1>{FRENCH}</h1>" in page

@@ -14,6 +14,7 @@ import typing
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app import clinic, rules
@@ -177,8 +178,9 @@ def _clinic_value(name: str, text: str) -> Any:
         return lowered in ("true", "yes", "1", "on")
     if typing.get_origin(kind) is tuple:
         items = tuple(part.strip() for part in text.split(",") if part.strip())
-        if name == "languages" and (not items or not set(items) <= {"en", "es"}):
-            _fail(f"{name} = {text!r}: one or more of en, es.")
+        installed = tuple(current_app.extensions["languages"])
+        if name == "languages" and (not items or not set(items) <= set(installed)):
+            _fail(f"{name} = {text!r}: one or more of {', '.join(installed)}.")
         bad = [item for item in items if name.endswith("emails") and not EMAIL.fullmatch(item)]
         if bad:
             _fail(f"{name}: {bad[0]!r} is not an email address.")

@@ -79,7 +79,6 @@ CLINIC_CHOICES: dict[str, tuple[str, ...]] = {
     "weight_unit": ("lb", "kg"),
     "height_unit": ("ft_in", "cm"),
 }
-AVAILABLE_LANGUAGES = (("en", "English"), ("es", "Español"))
 
 
 @dataclass(frozen=True)

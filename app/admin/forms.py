@@ -6,6 +6,7 @@ import math
 import re
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,7 +24,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.admin.fields import (
-    AVAILABLE_LANGUAGES,
     CHOICE_LABELS,
     CLINIC_CHOICES,
     CRITERIA,
@@ -328,7 +328,7 @@ def _field(setting: Setting) -> Field:
         return MultiCheckboxField(
             label,
             description=hint,
-            choices=[SelectChoice(value, name) for value, name in AVAILABLE_LANGUAGES],
+            choices=[],  # the installed languages, set per form (SettingsForm.__init__)
             validators=[_at_least_one],
         )
     raise ValueError(setting.kind)
@@ -343,6 +343,13 @@ class SettingsForm(FlaskForm):
         description=_l("Kept with the version, for whoever reads the history."),
         validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The languages a clinic may offer are those installed (LANGUAGES: a catalogue each),
+        # each named in itself: a third language is its catalogue plus that setting.
+        installed: dict[str, str] = current_app.extensions["languages"]
+        self.languages.choices = [SelectChoice(code, name) for code, name in installed.items()]
 
 
 for _setting in SETTINGS:
