@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from .answers import iso_date, whole_years
+from .scores import PHQ9_ITEMS, item_total
+
 ANSWERED: Final = "answered"
 PARTIAL: Final = "partial"
 MISSING: Final = "missing"
 CLINIC: Final = "clinic"
 STATUSES: Final = (ANSWERED, PARTIAL, MISSING, CLINIC)
 
-PHQ9_ITEMS: Final = tuple(f"phq9_{n}" for n in range(1, 10))
 TRIAL_DETAILS: Final = (
     "drug",
     "daily_dose_mg",
@@ -99,16 +101,9 @@ def _augmentation(answers: Mapping[str, Any], _as_of: date | None) -> tuple[str,
     return (PARTIAL if tried == "yes" else ANSWERED), values
 
 
-def _phq9_total(answers: Mapping[str, Any]) -> int | None:
-    items = [answers.get(name) for name in PHQ9_ITEMS]
-    if not all(isinstance(item, int) and not isinstance(item, bool) for item in items):
-        return None
-    return sum(items)  # type: ignore[arg-type]  # all ints, checked above
-
-
 def _severity(answers: Mapping[str, Any], as_of: date | None) -> tuple[str, Values]:
     """The PHQ-9 total and the day of the screening (clinician scales come later)."""
-    total = _phq9_total(answers)
+    total = item_total(answers, PHQ9_ITEMS)  # as the decision's phq9_total
     if total is None:
         return (PARTIAL if _held(answers, PHQ9_ITEMS) else MISSING), ()
     values: Values = (("phq9_total", total),)
@@ -119,13 +114,8 @@ def _severity(answers: Mapping[str, Any], as_of: date | None) -> tuple[str, Valu
 
 def age_on(birth: Any, as_of: date | None) -> int | None:
     """Whole years from a YYYY-MM-DD birth date to ``as_of``; None when either is unknown."""
-    if as_of is None or not isinstance(birth, str):
-        return None
-    try:
-        born = date.fromisoformat(birth)
-    except ValueError:
-        return None
-    return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
+    born = iso_date(birth)
+    return whole_years(born, as_of) if born is not None and as_of is not None else None
 
 
 def _age(answers: Mapping[str, Any], as_of: date | None) -> tuple[str, Values]:
