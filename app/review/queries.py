@@ -180,10 +180,8 @@ def status_counts(
         ).tuples()
         return {str(status): int(count) for status, count in rows if count}
     # The outcome filter and the "Urgent" view (an outcome too) are what queue_count counts.
-    outcomes = {filters.outcome or URGENT_OUTCOME} if filters.outcome or filters.urgent else set()
-    if filters.outcome and filters.urgent and filters.outcome != URGENT_OUTCOME:
-        outcomes = set()
-    only_outcome = bool(outcomes) and len(conditions) == bool(filters.outcome) + filters.urgent
+    outcomes = {o for o in (filters.outcome, URGENT_OUTCOME if filters.urgent else "") if o}
+    only_outcome = len(outcomes) == 1 and len(conditions) == bool(filters.outcome) + filters.urgent
     if not conditions or only_outcome:
         statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
             QueueCount.status
