@@ -1,11 +1,14 @@
 """CONTRIBUTING.md's recipes, followed: a third language is its catalogue plus the LANGUAGES
-setting; a new staff page joins the menu with one decorator beside it."""
+setting; a new staff page joins the menu with one decorator beside it; a new kind of question
+is one ``Kind``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from babel.messages import Catalog
 from babel.messages.mofile import write_mo
 from flask import Blueprint, Flask
@@ -133,3 +136,83 @@ def test_an_existing_clinic_offers_a_third_language_through_its_settings(
     assert done.exit_code == 0, done.output
     page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert f"<h1>{FRENCH}</h1>" in page
+
+
+# -- a new kind of question: one Kind in app/questionnaire/kinds.py ---------------------------
+
+MSG_TIME = "Enter a time as hours and minutes, for example 14:30."
+
+
+def check_time(value: str, today: object) -> str:
+    """The new kind's own check (a recipe's worked example: a time of day)."""
+    import re
+
+    from app.questionnaire.kinds import Invalid
+
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+        raise Invalid(MSG_TIME)
+    return value
+
+
+@pytest.fixture
+def time_kind() -> Iterator[None]:
+    """A kind the definition does not have, added the way CONTRIBUTING.md says."""
+    from app.questionnaire.kinds import KINDS, Kind, register
+
+    register(
+        Kind(
+            name="time",
+            shape="text",
+            required="Enter a time, for example 14:30.",
+            expected="a time (HH:MM)",
+            fhir_type="time",
+            fhir_value="valueTime",
+            input_type="time",
+            check=check_time,
+        )
+    )
+    yield
+    del KINDS["time"]
+
+
+def test_a_new_kind_of_question_is_one_kind(app: Flask, time_kind: None) -> None:
+    """Nothing but the Kind is written, yet the form draws it, reads and checks it, the review
+    page shows it and FHIR names and carries it."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.questionnaire import Item, Step, clean_step, display_values
+    from app.questionnaire.fhir import fhir_type
+    from app.questionnaire.fhir_response import answer_value, fhir_answers
+    from app.screening.forms import build_form, raw_from_formdata
+
+    item = Item(name="call_time", kind="time", label="Best time to call", required=True)
+    assert item.widget == "input"
+    step = Step(name="extra", number=1, title="Extra", items=(item,))
+    today = dt.date(2026, 12, 3)
+    with app.test_request_context():
+        drawn = str(build_form(step, {"call_time": "09:15"}).call_time.html())
+        assert 'type="time"' in drawn
+        assert 'value="09:15"' in drawn
+        assert "Best time to call" in drawn
+        raw = raw_from_formdata(step, MultiDict({"call_time": " 14:30 "}))
+    assert clean_step(step, raw, {}, today) == ({"call_time": "14:30"}, [])
+    _, errors = clean_step(step, {"call_time": "25:00"}, {}, today)
+    assert [(e.field, e.text) for e in errors] == [("call_time", MSG_TIME)]
+    _, errors = clean_step(step, {"call_time": ""}, {}, today)
+    assert [e.text for e in errors] == ["Enter a time, for example 14:30."]
+    _, errors = clean_step(step, {"call_time": 14}, {}, today, strict_types=True)
+    assert [e.text for e in errors] == ["Expected a time (HH:MM), got number."]
+    assert display_values(item, "14:30") == (("14:30",), False)
+    assert fhir_type(item) == "time"
+    assert fhir_answers(item, "14:30") == [{"valueTime": "14:30"}]
+    assert answer_value(item, "call_time", {"valueTime": "07:05"}, "") == ("07:05", None)
+    assert answer_value(item, "call_time", {"valueString": "07:05"}, "")[1] == (
+        "expected valueTime, got valueString"
+    )
+
+
+def test_an_unknown_kind_is_refused_where_it_is_defined() -> None:
+    from app.questionnaire import Item
+
+    with pytest.raises(ValueError, match="unknown kind 'time'"):
+        Item(name="call_time", kind="time", label="Best time to call", required=True)

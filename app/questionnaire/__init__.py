@@ -63,15 +63,15 @@ from app.questionnaire.flow import (
     visible_steps,
 )
 from app.questionnaire.i18n import N_, NC_, gettext_in
+from app.questionnaire.kinds import Widget
 from app.questionnaire.model import (
     Choice,
     Element,
     FieldError,
     Group,
     Item,
-    Kind,
+    KindName,
     Step,
-    Widget,
     default_widget,
 )
 from app.questionnaire.review import ReviewRow, display_values, review_rows
@@ -105,7 +105,7 @@ __all__ = [
     "In",
     "IsEmpty",
     "Item",
-    "Kind",
+    "KindName",
     "Offered",
     "Present",
     "Problem",

@@ -23,14 +23,14 @@ from app.questionnaire.conditions import (
     Present,
 )
 from app.questionnaire.i18n import N_, NC_
+from app.questionnaire.kinds import Widget
 from app.questionnaire.model import (
     Choice,
     Element,
     Group,
     Item,
-    Kind,
+    KindName,
     Step,
-    Widget,
     default_widget,
 )
 
@@ -210,7 +210,7 @@ PCL5_SCALE = (
 
 def _item(
     name: str,
-    kind: Kind,
+    kind: KindName,
     label: str,
     *,
     required: bool = True,

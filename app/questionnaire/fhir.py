@@ -101,11 +101,7 @@ def questionnaire_url(base_url: str = DEFAULT_BASE_URL) -> str:
 
 def fhir_type(item: Item) -> str:
     """The FHIR item type of a question."""
-    if item.choices:
-        return "choice"
-    return {"int": "integer", "decimal": "decimal", "bool": "boolean", "date": "date"}.get(
-        item.kind, "text" if item.kind == "text" else "string"
-    )
+    return "choice" if item.choices else item.spec.fhir_type
 
 
 # -- items ---------------------------------------------------------------------------------
@@ -149,7 +145,7 @@ def _question(
         node["code"] = [{"system": LOINC, "code": loinc, "display": str(item.label)}]
     # In a repeating group, an item is required only in a row that has answers (see _group).
     node["required"] = item.required and (group is None or item.shown_if is not None)
-    if item.kind == "multi":
+    if item.spec.shape == "choices":
         node["repeats"] = True
     if item.max_length is not None:
         node["maxLength"] = item.max_length
@@ -158,10 +154,9 @@ def _question(
         node["answerValueSet"] = f"#{LIST_OF_LINK[link]}"
         if item.default is not None:
             node["initial"] = [{"valueCoding": coding(link, item.default, base)}]
-    elif item.kind in ("int", "decimal"):
-        value_key = "valueInteger" if item.kind == "int" else "valueDecimal"
+    elif item.spec.shape == "number":
         bounds = ((MIN_VALUE, item.minimum), (MAX_VALUE, item.maximum))
-        extensions += [{"url": url, value_key: v} for url, v in bounds if v is not None]
+        extensions += [{"url": url, item.spec.fhir_value: v} for url, v in bounds if v is not None]
     if item.must_be_true:
         extensions.append(_item_control("check-box", "Check-box"))
         human = str(item.required_message or "Tick the box to continue.")

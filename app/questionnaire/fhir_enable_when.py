@@ -50,8 +50,7 @@ def _resolve(field: str, group: Group | None) -> tuple[str, Item]:
 def _answer(link: str, target: Item, value: object, base_url: str) -> dict[str, Any]:
     if target.choices:
         return {"answerCoding": coding(link, value, base_url, display=False)}
-    key = {"bool": "answerBoolean", "int": "answerInteger", "decimal": "answerDecimal"}
-    return {key.get(target.kind, "answerString"): value}
+    return {target.spec.fhir_answer: value}
 
 
 def _leaf(condition: Condition, group: Group | None, base_url: str) -> list[dict[str, Any]]:

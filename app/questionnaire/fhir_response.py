@@ -25,13 +25,6 @@ from app.questionnaire.fhir_terms import code_system_url, coding, value_of
 from app.questionnaire.flow import prune_hidden
 from app.questionnaire.model import Group, Item
 
-_VALUE_KEYS = {
-    "date": "valueDate",
-    "int": "valueInteger",
-    "decimal": "valueDecimal",
-    "bool": "valueBoolean",
-}
-
 # -- out -----------------------------------------------------------------------------------
 
 
@@ -45,7 +38,7 @@ def fhir_answers(
     values = value if isinstance(value, list) else [value]
     if item.choices:
         return [{"valueCoding": coding(link, v, base_url)} for v in values]
-    key = _VALUE_KEYS.get(item.kind, "valueString")
+    key = item.spec.fhir_value
     return [{key: v} for v in values]
 
 
@@ -131,7 +124,7 @@ class Problem:
     code: str = "structure"
 
 
-def _answer_value(item: Item, link: str, answer: Any, system: str) -> tuple[Any, str | None]:
+def answer_value(item: Item, link: str, answer: Any, system: str) -> tuple[Any, str | None]:
     """The stored value of one answer, or an error message."""
     if not isinstance(answer, Mapping):
         return None, "an answer must be an object"
@@ -146,9 +139,9 @@ def _answer_value(item: Item, link: str, answer: Any, system: str) -> tuple[Any,
         stored = value_of(link, code) if isinstance(code, str) else None
         if value.get("system") != system or stored is None:
             return None, f"the code {code!r} is not in this question's answer list ({system})"
-        return (int(stored) if item.kind == "int" else stored), None
-    expected = _VALUE_KEYS.get(item.kind, "valueString")
-    if item.kind == "decimal" and key == "valueInteger":
+        return (int(stored) if item.spec.whole else stored), None
+    expected = item.spec.fhir_value
+    if item.spec.shape == "number" and key == "valueInteger":
         key = expected  # an integer is a decimal too
     if key != expected:
         return None, f"expected {expected}, got {key}"
@@ -163,16 +156,17 @@ def _read_question(
         return None, [Problem(link, "answer must be a list")]
     values, problems = [], []
     for answer in answers:
-        value, error = _answer_value(item, link, answer, system)
+        value, error = answer_value(item, link, answer, system)
         if error:
             problems.append(Problem(link, error, "value"))
         else:
             values.append(value)
-    if item.kind != "multi" and len(values) > 1:
+    repeats = item.spec.shape == "choices"
+    if not repeats and len(values) > 1:
         problems.append(Problem(link, "this question takes one answer", "value"))
     if problems or not values:
         return None, problems
-    return (values if item.kind == "multi" else values[0]), []
+    return (values if repeats else values[0]), []
 
 
 def _items(node: Mapping[str, Any], link: str) -> tuple[list[Any], list[Problem]]:

@@ -5,18 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 from app.questionnaire.conditions import Condition
+from app.questionnaire.kinds import KINDS, Kind, Widget
 
-Kind = Literal[
-    "string", "text", "date", "email", "phone", "int", "decimal", "bool", "enum", "multi"
-]
-Widget = Literal["radio", "select", "checkbox", "checkboxes", "input", "textarea", "part"]
-"""``part``: drawn by the item before it (the unit of a weight or a height)."""
-
-MAX_RADIO_CHOICES = 6
-"""An enum with more choices than this is drawn as a select box."""
+KindName = str
+"""The name of a kind of question: a key of ``kinds.KINDS``."""
 
 
 @dataclass(frozen=True)
@@ -27,19 +22,9 @@ class Choice:
     label: str
 
 
-def default_widget(kind: Kind, choice_count: int = 0) -> Widget:
+def default_widget(kind: KindName, choice_count: int = 0) -> Widget:
     """The widget an item of this kind gets unless it says otherwise."""
-    if kind == "enum":
-        return "radio" if choice_count <= MAX_RADIO_CHOICES else "select"
-    if kind == "int" and choice_count:
-        return "radio"
-    if kind == "multi":
-        return "checkboxes"
-    if kind == "bool":
-        return "checkbox"
-    if kind == "text":
-        return "textarea"
-    return "input"
+    return KINDS[kind].default_widget(choice_count)
 
 
 # Items, groups and steps are compared and hashed by identity (``eq=False``): each is defined
@@ -57,7 +42,7 @@ class Item:
     """
 
     name: str
-    kind: Kind
+    kind: KindName
     label: str
     required: bool
     help: str = ""
@@ -77,6 +62,15 @@ class Item:
     unit: str = ""  # a key of units.UNIT_WORDS: the words a number may be typed with
     noun: str = ""  # how a message names the answer ("the dose")
     example: str = ""  # an example answer for messages ("150 mg")
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.name}: unknown kind {self.kind!r} (see kinds.KINDS)")
+
+    @cached_property
+    def spec(self) -> Kind:
+        """What its kind says: how its answer is read, drawn and named in FHIR."""
+        return KINDS[self.kind]
 
     def choice(self, value: object) -> Choice | None:
         """The choice whose value is ``value`` (``3`` finds the choice ``"3"``), if any."""

@@ -15,20 +15,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.questionnaire.i18n import N_
+from app.questionnaire.kinds import EARLIEST_DATE, Invalid
 from app.questionnaire.model import Item
-from app.questionnaire.units import UnitError, read_date, read_feet_inches, read_number
+from app.questionnaire.units import UnitError, read_feet_inches, read_number
 
-EARLIEST_DATE = date(1900, 1, 1)
+__all__ = ["EARLIEST_DATE", "Invalid", "Parser", "json_type", "required_message", "type_params"]
 
 _INT = re.compile(r"[+-]?[0-9]{1,15}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
-_PHONE = re.compile(r"[0-9 +\-()]{7,20}")
 # Unicode category Cc is exactly these 65 code points; one regex search, not a lookup a letter.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MIN_PHONE_DIGITS = 7
 _TRUE_STRINGS = frozenset({"y", "yes", "on", "true", "1"})
 _FALSE_STRINGS = frozenset({"", "n", "no", "off", "false", "0"})
 _ECHO_LIMIT = 40
@@ -41,13 +38,6 @@ MSG_DUPLICATE = N_("Choose each answer only once.")
 MSG_EXCLUSIVE = N_("“%(label)s” must be chosen on its own. Untick the other answers.")
 MSG_TOO_LONG = N_("Enter %(max)s characters or fewer (you entered %(length)s).")
 MSG_CONTROL_CHARS = N_("Remove the special (control) characters from your answer.")
-MSG_DATE_FORMAT = N_("Enter a real date in the format YYYY-MM-DD, for example 1984-03-02.")
-MSG_DATE_RANGE = N_("Enter a date from %(min)s to %(max)s.")
-MSG_EMAIL = N_("Enter an email address in the right format, like name@example.com.")
-MSG_PHONE = N_(
-    "Enter a phone number of 7 to 20 characters, using digits, spaces and + - ( ), "
-    "for example +1 555 010 0100."
-)
 MSG_INT = N_("Enter a whole number using the digits 0 to 9, for example 12.")
 MSG_DECIMAL = N_("Enter a number using the digits 0 to 9, for example 72.5.")
 MSG_RANGE = N_("Enter a number from %(min)s to %(max)s.")
@@ -56,45 +46,8 @@ MSG_HEIGHT_RANGE = N_("Enter a height from 3 ft 4 in to 8 ft 2 in.")
 MSG_WEIGHT_RANGE = N_("Enter a weight from 25 to 350 kg (55 to 770 lb).")
 MSG_BOOL = N_("Tick the box or leave it empty.")
 
-_REQUIRED = {
-    "string": N_("Enter an answer."),
-    "text": N_("Enter an answer."),
-    "date": N_("Enter a date, for example 1984-03-02."),
-    "email": N_("Enter your email address, for example name@example.com."),
-    "phone": N_("Enter your phone number."),
-    "int": N_("Enter a number."),
-    "decimal": N_("Enter a number."),
-    "bool": N_("Tick the box to continue."),
-    "enum": N_("Choose an answer."),
-    "multi": N_("Choose at least one answer."),
-}
-
-_EXPECTED = {
-    "string": N_("a string"),
-    "text": N_("a string"),
-    "date": N_("a date string (YYYY-MM-DD)"),
-    "email": N_("a string"),
-    "phone": N_("a string"),
-    "int": N_("a whole number"),
-    "decimal": N_("a number"),
-    "bool": N_("true or false"),
-    "enum": N_("a string"),
-    "multi": N_("a list of strings"),
-    "group": N_("a list of objects"),
-    "entry": N_("an object"),
-}
-
-
-class Invalid(Exception):  # noqa: N818 - control flow between parsing and validation
-    def __init__(self, message: str, field: str | None = None, **params: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field  # a part of the item's answer (``date_of_birth-day``), if not all
-        self.params = params
-
-    @classmethod
-    def of(cls, error: UnitError) -> Invalid:
-        return cls(error.message, error.field, **error.params)
+_STRUCTURE = {"group": N_("a list of objects"), "entry": N_("an object")}
+"""What a type error names for the parts of a document that are not answers."""
 
 
 def json_type(value: object) -> str:
@@ -113,8 +66,8 @@ def json_type(value: object) -> str:
     return type(value).__name__
 
 
-def _wrong_type(kind: str, value: object) -> Invalid:
-    return Invalid(MSG_WRONG_TYPE, expected=_EXPECTED[kind], got=json_type(value))
+def _wrong_type(item: Item, value: object) -> Invalid:
+    return Invalid(MSG_WRONG_TYPE, expected=item.spec.expected, got=json_type(value))
 
 
 def _echo(value: object) -> str:
@@ -129,12 +82,12 @@ class Parser:
 
     def parse(self, item: Item, value: Any) -> Any:
         """Return the cleaned value, ``None`` for a blank answer, or raise ``Invalid``."""
-        kind = item.kind
-        if type(value) is str and kind == "enum" and self.strict:  # a JSON choice, as stored
+        shape = item.spec.shape
+        if type(value) is str and shape == "choice" and self.strict:  # a JSON choice, as stored
             return _one_of(item, value, value)
-        if type(value) is int and kind == "int" and item.choices:  # a score (PHQ-9...), as stored
+        if type(value) is int and shape == "number" and item.choices:  # a score, as stored
             return _one_of(item, value, str(value))
-        if kind == "multi":
+        if shape == "choices":
             return self._multi(item, value)
         if isinstance(value, Mapping) and not self.strict:  # boxes of one answer (date, height)
             return self._parts(item, value)
@@ -142,36 +95,36 @@ class Parser:
             value = self._scalar(value)
         if value is None:
             return None
-        if kind == "bool":
-            return self._bool(value)
-        if kind == "int" or kind == "decimal":
+        if shape == "bool":
+            return self._bool(item, value)
+        if shape == "number":
             number = self._number(item, value)
             if item.choices and item.choice(number) is None:
                 raise Invalid(MSG_NOT_A_CHOICE, value=_echo(number))
             return number
         if not isinstance(value, str):
-            if kind == "date" and not self.strict and isinstance(value, date):
+            if not self.strict and isinstance(value, date):  # a date a form already read
                 value = value.isoformat()
             else:
-                raise _wrong_type(kind, value)
-        return self._text_kind(item, value)
+                raise _wrong_type(item, value)
+        return self._text(item, value)
 
     def _parts(self, item: Item, parts: Mapping[str, Any]) -> Any:
         """A date of birth in day, month and year boxes; a height in cm or feet and inches."""
-        try:
-            if item.kind == "date":
-                return read_date(parts, item.name, EARLIEST_DATE, self.as_of)
-            text = {k: v.strip() if isinstance(v, str) else "" for k, v in parts.items()}
-            feet, inches = text.get("height-feet", ""), text.get("height-inches", "")
-            if text.get(item.name) and (feet or inches):
-                raise Invalid(MSG_HEIGHT_BOTH)
-            if feet or inches:
+        if item.spec.boxes is not None:
+            return item.spec.boxes(parts, item.name, self.as_of)
+        text = {k: v.strip() if isinstance(v, str) else "" for k, v in parts.items()}
+        feet, inches = text.get("height-feet", ""), text.get("height-inches", "")
+        if text.get(item.name) and (feet or inches):
+            raise Invalid(MSG_HEIGHT_BOTH)
+        if feet or inches:
+            try:
                 number = read_feet_inches(feet, inches)
-                if number is not None and not item.minimum <= number <= item.maximum:  # type: ignore[operator]
-                    raise Invalid(MSG_HEIGHT_RANGE, "height-feet")
-                return number
-        except UnitError as error:
-            raise Invalid.of(error) from None
+            except UnitError as error:
+                raise Invalid.of(error) from None
+            if number is not None and not item.minimum <= number <= item.maximum:  # type: ignore[operator]
+                raise Invalid(MSG_HEIGHT_RANGE, "height-feet")
+            return number
         value = self._scalar(text.get(item.name))
         return None if value is None else self._number(item, value)
 
@@ -187,41 +140,23 @@ class Parser:
             return value or None
         return value
 
-    def _text_kind(self, item: Item, value: str) -> Any:
-        if item.kind == "enum":
+    def _text(self, item: Item, value: str) -> Any:
+        spec = item.spec
+        if spec.shape == "choice":
             value = value if self.strict else value.strip()
             return _one_of(item, value, value)
-        value = _clean_text(value, multiline=item.kind == "text")
+        value = _clean_text(value, multiline=spec.multiline)
         if not value:
             return None
         if item.max_length is not None and len(value) > item.max_length:
             raise Invalid(MSG_TOO_LONG, max=item.max_length, length=len(value))
-        if item.kind == "date":
-            return self._date(value)
-        if item.kind == "email" and not _EMAIL.fullmatch(value):
-            raise Invalid(MSG_EMAIL)
-        if item.kind == "phone" and not (
-            _PHONE.fullmatch(value) and sum(c.isdigit() for c in value) >= _MIN_PHONE_DIGITS
-        ):
-            raise Invalid(MSG_PHONE)
-        return value
+        return value if spec.check is None else spec.check(value, self.as_of)
 
-    def _date(self, value: str) -> str:
-        if not _DATE.fullmatch(value):
-            raise Invalid(MSG_DATE_FORMAT)
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            raise Invalid(MSG_DATE_FORMAT) from None
-        if not EARLIEST_DATE <= parsed <= self.as_of:
-            raise Invalid(MSG_DATE_RANGE, min=EARLIEST_DATE.isoformat(), max=self.as_of.isoformat())
-        return value
-
-    def _bool(self, value: Any) -> bool:
+    def _bool(self, item: Item, value: Any) -> bool:
         if isinstance(value, bool):
             return value
         if self.strict:
-            raise _wrong_type("bool", value)
+            raise _wrong_type(item, value)
         text = str(value).strip().lower()
         if text in _TRUE_STRINGS:
             return True
@@ -230,24 +165,24 @@ class Parser:
         raise Invalid(MSG_BOOL)
 
     def _number(self, item: Item, value: Any) -> int | float:
-        is_int = item.kind == "int"
+        is_int = item.spec.whole
         number: int | float
         if type(value) is int:  # the usual case first (a bool is not one)
             number = value
         elif isinstance(value, bool):
-            raise _wrong_type(item.kind, value)
+            raise _wrong_type(item, value)
         elif isinstance(value, int):
             number = value
         elif isinstance(value, float | Decimal) and not self.strict and is_int:
             raise Invalid(MSG_INT)
         elif isinstance(value, float) or (isinstance(value, Decimal) and not self.strict):
             if is_int:
-                raise _wrong_type(item.kind, value)
+                raise _wrong_type(item, value)
             number = _from_decimal(value)
         elif isinstance(value, str) and not self.strict:
             number = self._typed(item, value, is_int)
         else:
-            raise _wrong_type(item.kind, value)
+            raise _wrong_type(item, value)
         low, high = item.minimum, item.maximum
         if item.choices:  # a labelled score: the caller reports "not one of the choices"
             return number
@@ -281,10 +216,10 @@ class Parser:
             return None
         if not isinstance(value, list | tuple):
             if self.strict or not isinstance(value, str):
-                raise _wrong_type("multi", value)
+                raise _wrong_type(item, value)
             value = [value]
         if not all(isinstance(v, str) for v in value):
-            raise _wrong_type("multi", value)
+            raise _wrong_type(item, value)
         chosen = [v if self.strict else v.strip() for v in value]
         chosen = [v for v in chosen if v] if not self.strict else chosen
         if not chosen:
@@ -338,8 +273,10 @@ def _clean_text(value: str, *, multiline: bool) -> str:
 
 
 def required_message(item: Item) -> str:
-    return item.required_message or _REQUIRED[item.kind]
+    return item.required_message or item.spec.required
 
 
-def type_params(kind: str, value: object) -> dict[str, Any]:
-    return {"expected": _EXPECTED[kind], "got": json_type(value)}
+def type_params(part: str, value: object) -> dict[str, Any]:
+    """The parameters of ``MSG_WRONG_TYPE`` for a part of a document that is not an answer
+    (``group``, ``entry``)."""
+    return {"expected": _STRUCTURE[part], "got": json_type(value)}

@@ -31,7 +31,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.widgets import CheckboxInput, EmailInput, ListWidget, TelInput, TextInput
+from wtforms.widgets import (
+    CheckboxInput,
+    DateInput,
+    EmailInput,
+    ListWidget,
+    MonthInput,
+    SearchInput,
+    TelInput,
+    TextInput,
+    TimeInput,
+    URLInput,
+)
 
 from app.i18n import translations
 from app.questionnaire import Item, display_values, gettext_in
@@ -267,7 +278,20 @@ class CheckboxQuestion(Question, BooleanField):
         return ""  # a ticked box says nothing on a folded line
 
 
-INPUTS = {"email": EmailInput(), "phone": TelInput()}
+INPUTS = {
+    widget.input_type: widget
+    for widget in (
+        TextInput,
+        EmailInput,
+        TelInput,
+        URLInput,
+        DateInput,
+        MonthInput,
+        TimeInput,
+        SearchInput,
+    )
+}
+"""WTForms' input of each HTML input type a kind may name (``Kind.input_type``)."""
 
 
 @lru_cache(maxsize=1024)
@@ -285,14 +309,16 @@ def _options(options: list[SelectChoice]) -> Callable[[], list[SelectChoice]]:
 
 
 def question_class(item: Item) -> type[Question]:
-    """The kind of field that asks ``item`` (one answer in one box or list)."""
-    if item.kind == "multi":
+    """The field class that asks ``item`` (one answer in one box or list), by its kind's
+    shape (``kinds.Kind``)."""
+    shape = item.spec.shape
+    if shape == "choices":
         return CheckboxesQuestion
     if item.choices:
         return SelectQuestion if item.widget == "select" else RadioQuestion
-    if item.kind == "bool":
+    if shape == "bool":
         return CheckboxQuestion
-    return LongTextQuestion if item.kind == "text" else TextQuestion
+    return LongTextQuestion if item.spec.multiline else TextQuestion
 
 
 def question_for(item: Item) -> UnboundField:
@@ -313,9 +339,9 @@ def question_for(item: Item) -> UnboundField:
     if kind is LongTextQuestion:
         return kind(render_kw={"maxlength": item.max_length}, **options)  # type: ignore[call-arg]
     render_kw: dict[str, Any] = {}
-    if item.kind in ("int", "decimal"):
-        render_kw["inputmode"] = "numeric" if item.kind == "int" else "decimal"
+    if item.spec.inputmode:
+        render_kw["inputmode"] = item.spec.inputmode
     if item.max_length:
         render_kw["maxlength"] = item.max_length
-    widget = INPUTS.get(item.kind, TextInput())
+    widget = INPUTS[item.spec.input_type]()
     return kind(widget=widget, render_kw=render_kw or None, **options)  # type: ignore[call-arg]
