@@ -6,6 +6,8 @@ from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from app import clinic
 
@@ -64,15 +66,47 @@ def languages() -> dict[str, str]:
     return {code: names.get(code) or language_names((code,))[code] for code in offered()}
 
 
+def catalogue_of(context: Context) -> NullTranslations:
+    """The catalogue of the page being drawn: looked up once when ``render_template`` starts
+    (a context processor), not once a string; a template drawn without that context (a macro
+    module imported without it) looks it up itself."""
+    catalogue = context.get(CATALOGUE)
+    return catalogue if catalogue is not None else translations()
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return catalogue_of(context).ugettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return catalogue_of(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, msgctxt: str, message: str) -> str:
+    return catalogue_of(context).upgettext(msgctxt, message)
+
+
+@pass_context
+def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return catalogue_of(context).unpgettext(msgctxt, singular, plural, n)
+
+
+CATALOGUE = "page_catalogue"
+
+
 def init_app(app: Flask) -> None:
     """The app's languages (``LANGUAGES``, names checked at start-up); Jinja's ``_``,
-    ``ngettext``... (installed by Flask-Babel) read the cached catalogue."""
+    ``ngettext``... read the catalogue of the page being drawn (Jinja's ``pass_context``)."""
     app.extensions["languages"] = language_names(tuple(app.config["LANGUAGES"]))
     app.jinja_env.globals["languages"] = languages
+    app.context_processor(lambda: {CATALOGUE: translations()})
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=_gettext,
+        ngettext=_ngettext,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
         newstyle=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -44,6 +45,15 @@ def translate(message: str, **params: Any) -> str:
         return ""
     text = gettext_in(translations(), message)
     return text % params if params else text
+
+
+_NOT_DIALLED = re.compile(r"[\s().-]")
+
+
+def dial(number: str) -> str:
+    """A phone number as a ``tel:`` or ``sms:`` link dials it: "988", "+15550100" (spaces,
+    dashes, dots and brackets dropped)."""
+    return _NOT_DIALLED.sub("", str(number))
 
 
 def _rendered(template: str, context: dict[str, Any]) -> Markup:
@@ -119,5 +129,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["t"] = translate
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["form_errors"] = form_errors
+    app.jinja_env.filters["dial"] = dial
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
