@@ -26,7 +26,7 @@ from wtforms.validators import Email, InputRequired, Length
 
 from app import questionnaire
 from app.i18n import translations
-from app.questionnaire import Group, Step, gettext_in
+from app.questionnaire import Group, Item, Step, gettext_in
 from app.questionnaire.i18n import N_
 from app.questionnaire.parsing import EARLIEST_DATE
 from app.questionnaire.units import DATE_PARTS, UnitError, read_date
@@ -73,26 +73,60 @@ class Entry(FormField):
     """One entry of a repeating group (``id`` is ``group-N``, as WTForms' ``FieldList`` names it).
 
     A ``folded`` entry is drawn as a one-line summary with its answers in hidden fields, a
-    Change and a Remove button (issue 16, part 8), without JavaScript too.
+    Change and a Remove button (issue 16, part 8), without JavaScript too. A folded entry of
+    stored answers needs nothing but its answers to be drawn, so its fields (``form``) are made
+    only when something asks for them: on a step of three medicines they were a quarter of the
+    page's time.
     """
 
+    group: Group  # set on each group's own subclass (``step_form``)
     folded = False
+    answers: Mapping[str, Any] | None = None  # a folded entry's stored answers, fields not made
+
+    @property
+    def form(self) -> Form:
+        made: Form | None = self.__dict__.get("made")
+        if made is None:  # a folded entry of stored answers, asked for its fields at last
+            super().process(None, self.answers)
+            made = self.__dict__["made"]
+            made.post_process(None)  # what WTForms' process would have run on them
+        return made
+
+    @form.setter
+    def form(self, value: Form) -> None:  # FormField.process sets it
+        self.__dict__["made"] = value
+
+    def post_process(self, formdata: Any = None) -> None:
+        if "made" in self.__dict__:  # fields not made yet are processed when they are
+            super().post_process(formdata)
 
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        if formdata is None and isinstance(data, Mapping) and data.get("folded") is True:
+            self.folded, self.answers, self.object_data = True, data, data
+            return
         super().process(formdata, data, extra_filters)
         if formdata is not None:
             self.folded = f"{self.name}-folded" in formdata
-        else:
-            self.folded = isinstance(data, Mapping) and data.get("folded") is True
 
     def questions(self) -> Iterator[Question]:
         return iter(self.form)  # type: ignore[arg-type]
 
+    def held(self) -> Iterator[tuple[Item, type[Question], str, Any]]:
+        """Each question's item, field class, name and what it holds, without making the
+        fields of a folded entry of stored answers."""
+        if "made" in self.__dict__ or self.answers is None:
+            for question in self.questions():
+                yield question.item, type(question), question.name, question.data
+            return
+        for item in self.group.items:
+            kind = question_class(item)
+            yield item, kind, f"{self.name}-{item.name}", kind.held(self.answers.get(item.name))
+
     def posted(self) -> Iterator[tuple[str, str]]:
         """The entry's answers as the hidden fields of a folded entry post them."""
-        for question in self.questions():
-            for value in question.posted():
-                yield question.name, value
+        for _item, kind, name, data in self.held():
+            for value in kind.posted_of(data):
+                yield name, value
 
     def read(self) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -107,9 +141,8 @@ class Entry(FormField):
         with their units, and how much it helped."""
         catalogue = translations()
         name, details = "", []
-        for question in self.questions():
-            said = question.summary(catalogue)
-            item = question.item
+        for item, kind, _name, data in self.held():
+            said = kind.summary_of(item, data, catalogue)
             if not said:
                 continue
             if not name or item.name.endswith("_other"):
@@ -117,7 +150,7 @@ class Entry(FormField):
             elif item.unit:
                 unit = gettext_in(catalogue, UNIT_WORDS_SHOWN.get(item.unit, item.unit))
                 details.append(f"{said} {unit}")
-            elif item.name == "response" and item.choice(question.data):
+            elif item.name == "response" and item.choice(data):
                 details.append(said)
         return ", ".join([name, *details]) if details else name
 
@@ -140,6 +173,8 @@ class StepForm(Form):
         for field in self:
             if isinstance(field, FieldList):
                 for position, entry in enumerate(field):
+                    if entry.folded:  # drawn as its summary and hidden fields
+                        continue
                     for question in entry.questions():
                         question.row, question.kept = position, kept
             else:
@@ -187,8 +222,9 @@ def step_form(step: Step) -> type[StepForm]:
     for element in step.items:
         if isinstance(element, Group):
             entry = type(f"{element.name}_entry", (Form,), _questions(element.items))
+            entries = type(f"{element.name}_entries", (Entry,), {"group": element})
             fields[element.name] = FieldList(
-                Entry(entry), label=Text(element.label), max_entries=element.max_entries
+                entries(entry), label=Text(element.label), max_entries=element.max_entries
             )
         elif element.widget != "part":  # a part is drawn and read by the field before it
             fields.update(_questions((element,)))

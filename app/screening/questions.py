@@ -161,9 +161,23 @@ class Question:
         if getattr(self, "raw_data", None):
             raw[self.item.name] = self.raw_data[0]  # type: ignore[attr-defined]
 
+    def process_data(self, value: Any) -> None:
+        self.data = self.held(value)
+
+    @classmethod
+    def held(cls, value: Any) -> Any:
+        """What the field holds (its ``data``) for a stored or posted value."""
+        return None if value is None else str(value)
+
     def posted(self) -> list[str]:
         """The values a browser posts for the answer (a folded entry's hidden fields)."""
-        return [] if self.data in (None, "") else [str(self.data)]
+        return self.posted_of(self.data)
+
+    @classmethod
+    def posted_of(cls, data: Any) -> list[str]:
+        """``posted`` for what a field of this class holds (a folded entry not made into
+        fields)."""
+        return [] if data in (None, "") else [str(data)]
 
     @classmethod
     def review(cls, item: Item, value: Any) -> tuple[tuple[str, ...], bool]:
@@ -174,14 +188,14 @@ class Question:
     def summary(self, catalogue: Any) -> str:
         """The answer in words (a choice's label, in ``catalogue``'s language), or "" when
         blank."""
-        data = self.data
+        return self.summary_of(self.item, self.data, catalogue)
+
+    @classmethod
+    def summary_of(cls, item: Item, data: Any, catalogue: Any) -> str:
+        """``summary`` for what a field of this class holds."""
         if data in (None, "", False, []):
             return ""
-        return self.said(data, catalogue)
-
-    def said(self, value: str, catalogue: Any) -> str:
-        choice = self.item.choice(value)
-        return gettext_in(catalogue, choice.label) if choice else str(value)
+        return said(item, data, catalogue)
 
 
 class TextQuestion(Question, StringField):
@@ -191,9 +205,6 @@ class TextQuestion(Question, StringField):
         if self.marking:
             return MARK
         return str(self.data) if self.data is not None else ""
-
-    def process_data(self, value: Any) -> None:
-        self.data = None if value is None else str(value)
 
     def typed(self) -> tuple[str, ...]:
         return (str(self.data) if self.data is not None else "",)
@@ -207,9 +218,6 @@ class OneChoice(Question):
     """One answer among the choices."""
 
     first = 0  # the index of the item's first choice among the options drawn
-
-    def process_data(self, value: Any) -> None:
-        self.data = None if value is None else str(value)
 
     def chosen(self) -> tuple[int, ...]:
         index = option_index(self.item).get(self.data)  # type: ignore[arg-type]
@@ -237,8 +245,9 @@ class CheckboxesQuestion(Question, SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def process_data(self, value: Any) -> None:
-        self.data = [str(v) for v in value] if isinstance(value, list | tuple) else []
+    @classmethod
+    def held(cls, value: Any) -> list[str]:
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def chosen(self) -> tuple[int, ...]:
         indices = option_index(self.item)
@@ -247,11 +256,13 @@ class CheckboxesQuestion(Question, SelectMultipleField):
     def read(self, raw: dict[str, Any]) -> None:
         raw[self.item.name] = list(getattr(self, "raw_data", None) or [])
 
-    def posted(self) -> list[str]:
-        return [value for value in self.data or () if value != ""]
+    @classmethod
+    def posted_of(cls, data: Any) -> list[str]:
+        return [value for value in data or () if value != ""]
 
-    def summary(self, catalogue: Any) -> str:
-        return ", ".join(self.said(value, catalogue) for value in self.data or ())
+    @classmethod
+    def summary_of(cls, item: Item, data: Any, catalogue: Any) -> str:
+        return ", ".join(said(item, value, catalogue) for value in data or ())
 
 
 class CheckboxQuestion(Question, BooleanField):
@@ -259,8 +270,9 @@ class CheckboxQuestion(Question, BooleanField):
 
     layout = "check"
 
-    def process_data(self, value: Any) -> None:
-        self.data = value in (True, "y", "on", "true", "1")
+    @classmethod
+    def held(cls, value: Any) -> bool:
+        return value in (True, "y", "on", "true", "1")
 
     def _value(self) -> str:
         return "y"
@@ -271,10 +283,12 @@ class CheckboxQuestion(Question, BooleanField):
     def read(self, raw: dict[str, Any]) -> None:
         raw[self.item.name] = bool(getattr(self, "raw_data", None))
 
-    def posted(self) -> list[str]:
-        return ["y"] if self.data else []
+    @classmethod
+    def posted_of(cls, data: Any) -> list[str]:
+        return ["y"] if data else []
 
-    def summary(self, catalogue: Any) -> str:
+    @classmethod
+    def summary_of(cls, item: Item, data: Any, catalogue: Any) -> str:
         return ""  # a ticked box says nothing on a folded line
 
 
@@ -292,6 +306,12 @@ INPUTS = {
     )
 }
 """WTForms' input of each HTML input type a kind may name (``Kind.input_type``)."""
+
+
+def said(item: Item, value: Any, catalogue: Any) -> str:
+    """One value in words: its choice's label in ``catalogue``'s language, else as typed."""
+    choice = item.choice(value)
+    return gettext_in(catalogue, choice.label) if choice else str(value)
 
 
 @lru_cache(maxsize=1024)

@@ -98,3 +98,31 @@ def test_entries_are_read_in_order_whatever_their_numbers(client: FlaskClient) -
     assert 'id="medication_trials-3"' not in page
     assert page.index("sertraline (Zoloft), 150 mg") < page.index("bupropion")
     assert step.name == "medications"
+
+
+def test_a_folded_entry_says_the_same_with_or_without_its_fields(app: object) -> None:
+    """A folded entry of stored answers is drawn from its answers alone; its fields, made
+    when something asks for them, hold, post and summarise the same."""
+    from app.questionnaire import step_by_name
+    from app.screening.forms import build_form
+
+    step = step_by_name("medications")
+    assert step is not None
+    with app.test_request_context():  # type: ignore[attr-defined]
+        lazy = build_form(step, MEDS, fold=True).medication_trials
+        made = build_form(step, MEDS, fold=True).medication_trials
+        for entry in made:
+            assert entry.folded
+            list(entry.questions())  # makes its fields
+        for without, with_fields in zip(lazy, made, strict=True):
+            assert without.summary() == with_fields.summary()
+            assert list(without.posted()) == list(with_fields.posted())
+            assert [data for *_, data in without.held()] == [
+                data for *_, data in with_fields.held()
+            ]
+        assert lazy[1].summary() == (
+            "bupropion IR/SR/XL (Wellbutrin), 300 mg, 10 weeks, "
+            "Some help, but I was still depressed"
+        )
+        assert lazy[0].form["drug"].data == "sertraline"  # its fields, when asked for
+        assert ("medication_trials-0-dose_confirmed", "y") not in list(lazy[0].posted())
