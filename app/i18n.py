@@ -70,7 +70,7 @@ def catalogue_of(context: Context) -> NullTranslations:
     """The catalogue of the page being drawn: looked up once when ``render_template`` starts
     (a context processor), not once a string; a template drawn without that context (a macro
     module imported without it) looks it up itself."""
-    catalogue = context.get(CATALOGUE)
+    catalogue: NullTranslations | None = context.parent.get(CATALOGUE)
     return catalogue if catalogue is not None else translations()
 
 

@@ -10,9 +10,11 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.i18n import translations
+from app.i18n import catalogue_of, translations
 from app.questionnaire import gettext_in
 
 T = TypeVar("T")
@@ -44,6 +46,15 @@ def translate(message: str, **params: Any) -> str:
     if not message:
         return ""
     text = gettext_in(translations(), message)
+    return text % params if params else text
+
+
+@pass_context
+def _translate_here(context: Context, message: str, **params: Any) -> str:
+    """``translate`` for templates (``t``), with the catalogue of the page being drawn."""
+    if not message:
+        return ""
+    text = gettext_in(catalogue_of(context), message)
     return text % params if params else text
 
 
@@ -126,7 +137,7 @@ class KeptHere:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["t"] = translate
+    app.jinja_env.globals["t"] = _translate_here
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["form_errors"] = form_errors
     app.jinja_env.filters["dial"] = dial
