@@ -3,6 +3,7 @@ call, and the printable prior-authorization checklists."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template
@@ -17,10 +18,20 @@ from app.review import bp, submission_page, treatments
 
 @bp.context_processor
 def treatment_helpers() -> dict[str, Any]:
+    """The queue rows' verdicts are put in words once a page for each mix of outcomes (a page
+    of 25 rows has a handful), not once a row: each is a few translated labels."""
+    said: dict[tuple[tuple[str, str], ...], list[treatments.Verdict]] = {}
+
+    def verdicts(outcomes: Mapping[str, str]) -> list[treatments.Verdict]:
+        key = tuple(outcomes.items())
+        if key not in said:
+            said[key] = treatments.verdicts(outcomes)
+        return said[key]
+
     def sections(submission: Submission) -> list[treatments.TreatmentSection]:
         return treatments.sections(submission, clinic.current().rules)
 
-    return {"treatment_verdicts": treatments.verdicts, "treatment_sections": sections}
+    return {"treatment_verdicts": verdicts, "treatment_sections": sections}
 
 
 @bp.get("/submissions/<int:submission_id>/print/checklist")
