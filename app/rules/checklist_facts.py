@@ -169,6 +169,18 @@ _BP = (
 )
 _PSYCH = ("psychosis_ever", "psychosis_current", "mania_ever", "mania_current")
 _PREGNANCY = ("pregnancy_applicable", "pregnant_now", "breastfeeding")
+_TMS_CONTRAINDICATIONS = (
+    "head_implants",
+    "head_implants_text",
+    "body_devices",
+    "seizure_history",
+    "seizure_last",
+    "cardio_conditions",
+    "ci_brain_bleed",
+    "ci_avm",
+    "brain_injury_or_pressure",
+    "memory_disorder",
+)
 
 FACTS: Final[Mapping[str, tuple[Fact, ...]]] = {
     "tms": (
@@ -211,29 +223,9 @@ FACTS: Final[Mapping[str, tuple[Fact, ...]]] = {
         _SEVERITY,
         _fact(
             "tms_contraindications",
-            (
-                "head_implants",
-                "head_implants_text",
-                "body_devices",
-                "seizure_history",
-                "seizure_last",
-                "cardio_conditions",
-                "ci_brain_bleed",
-                "ci_avm",
-                "brain_injury_or_pressure",
-                "memory_disorder",
-            ),
+            _TMS_CONTRAINDICATIONS,
             fields_judge(
-                "head_implants",
-                "head_implants_text",
-                "body_devices",
-                "seizure_history",
-                "seizure_last",
-                "cardio_conditions",
-                "ci_brain_bleed",
-                "ci_avm",
-                "brain_injury_or_pressure",
-                "memory_disorder",
+                *_TMS_CONTRAINDICATIONS,
                 needed=("head_implants", "body_devices", "seizure_history"),
             ),
         ),
