@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext, ngettext
 
@@ -34,8 +36,14 @@ def days_waiting(submitted_at: dt.datetime, today: dt.date) -> int:
     return max(0, (today - submitted_at.date()).days)
 
 
-def waiting_words(submitted_at: dt.datetime, today: dt.date) -> str:
-    days = days_waiting(submitted_at, today)
+def days_in_words(days: int) -> str:
     if days == 0:
         return gettext("today")
     return ngettext("%(num)d day", "%(num)d days", days)
+
+
+def waiting_words_of_a_page() -> Callable[[dt.datetime, dt.date], str]:
+    """How long a submission has waited, in words, for one page: each number of days is put
+    in words once (a queue page of 25 rows has a few)."""
+    words = cache(days_in_words)
+    return lambda submitted_at, today: words(days_waiting(submitted_at, today))

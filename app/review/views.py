@@ -131,7 +131,7 @@ def render_queue(
             ],
             today=today,
             saved_views=triage.saved_views(today, clinic.current().waiting_days),
-            waiting_words=triage.waiting_words,
+            waiting_words=triage.waiting_words_of_a_page(),
             filter_fields=filter_fields(form),
             alert_states=urgent.alert_states(row.id for row in page.rows if row.is_urgent),
             open_total=sum(page.counts.get(status, 0) for status in workflow.OPEN_STATUSES),
