@@ -22,7 +22,7 @@ from app import questionnaire
 from app.extensions import limiter
 from app.i18n import translations
 from app.questionnaire import Step
-from app.screening import bp, crisis, forms, services, tasks
+from app.screening import bp, crisis, forms, resume_forms, services, tasks
 
 
 def _locale() -> str:
@@ -168,10 +168,10 @@ def done() -> ResponseReturnValue:
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def resume() -> ResponseReturnValue:
     """Carry on elsewhere with the resume code and the date of birth; then "Welcome back"."""
-    form = forms.ResumeForm()
+    form = resume_forms.ResumeForm()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"][:40]
-    born, birth = forms.resume_birth_date(request.form if request.method == "POST" else None)
+    born, birth = resume_forms.resume_birth_date(request.form if request.method == "POST" else None)
     if form.validate_on_submit() and born is not None:
         draft = services.resume(form.code.data or "", born)
         if draft is not None:
@@ -186,7 +186,7 @@ def resume() -> ResponseReturnValue:
                 "Check them and try again."
             )
         )
-    problems = forms.resume_problems(form, birth)
+    problems = resume_forms.resume_problems(form, birth)
     return render_template("screening/resume.html", form=form, birth=birth, problems=problems)
 
 
@@ -202,7 +202,7 @@ def later() -> ResponseReturnValue:
     code = session.get("resume_code")
     if draft is None or code is None:
         return redirect(url_for(".index"))
-    form = forms.EmailLinkForm(email=draft.answers.get("email"))
+    form = resume_forms.EmailLinkForm(email=draft.answers.get("email"))
     sent = False
     if form.validate_on_submit():
         link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{url_for('.resume')}"
