@@ -83,13 +83,14 @@ class Parser:
     def parse(self, item: Item, value: Any) -> Any:
         """Return the cleaned value, ``None`` for a blank answer, or raise ``Invalid``."""
         shape = item.spec.shape
-        if type(value) is str and shape == "choice" and self.strict:  # a JSON choice, as stored
-            return _one_of(item, value, value)
-        if type(value) is int and shape == "number" and item.choices:  # a score, as stored
+        # The values a stored document holds most, checked first and in place.
+        if type(value) is str and shape == "choice" and self.strict:  # a JSON choice
+            return value if value in item.choices_by_value else _one_of(item, value, value)
+        if type(value) is int and shape == "number" and item.choices:  # a score
             return _one_of(item, value, str(value))
         if shape == "choices":
             return self._multi(item, value)
-        if isinstance(value, Mapping) and not self.strict:  # boxes of one answer (date, height)
+        if not self.strict and isinstance(value, Mapping):  # boxes of one answer (date, height)
             return self._parts(item, value)
         if not self.strict:  # strict JSON values are taken as they are
             value = self._scalar(value)

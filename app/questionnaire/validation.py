@@ -95,8 +95,11 @@ def _clean_group(
         for sub in group.items:
             if sub.shown_if is not None and not holds(sub.shown_if, cleaned):
                 continue
+            raw_value = entry.get(sub.name)
+            if raw_value is None and not sub.required:
+                continue  # an optional sub-question left blank: what _clean_item makes of it
             field = f"{group.name}-{index}-{sub.name}"
-            sub_value, sub_errors = _clean_item(parser, sub, entry.get(sub.name), field)
+            sub_value, sub_errors = _clean_item(parser, sub, raw_value, field)
             if sub_errors:
                 errors.extend(sub_errors)
             if sub_value is not None:
@@ -243,8 +246,9 @@ def _validate_document(
     for step in STEPS:
         if not holds(step.shown_if, cleaned):
             continue
-        raw = {name: doc[name] for name in step.field_names if name in doc}
-        values, step_errors = _clean_step(parser, step, raw, cleaned)
+        # The whole document: a step reads only its own items' answers (an optional block's
+        # items are all on one step).
+        values, step_errors = _clean_step(parser, step, doc, cleaned)
         cleaned.update(values)
         errors.extend(step_errors)
     errors.extend(
