@@ -8,32 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from app import audit, clinic, questionnaire, submissions, treatment_index
+from app import audit, clinic, questionnaire, treatment_index
 from app.extensions import db
 from app.models import (
-    STATUSES,
     Draft,
-    QueueCount,
     StaffUser,
     Submission,
-    SubmissionSearchTerm,
     SubmissionTreatment,
     utcnow,
 )
+from app.review.counts import queue_total, status_counts
 from app.review.search import (
     ALL_STATUSES,
-    URGENT_OUTCOME,
     QueueFilters,
     in_queue_order,
-    name_only_terms,
     name_search,
     queue_conditions,
 )
@@ -158,53 +154,6 @@ class QueuePage:
 
 def patient_name(answers: Mapping[str, Any]) -> str:
     return " ".join(str(answers.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
-
-
-def status_counts(
-    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
-) -> dict[str, int]:
-    """Submissions per status under the filters other than status, in one query.
-
-    With no filter but the outcome, the counts the database triggers keep (QueueCount) are
-    summed; with a name search alone, the search terms (which carry their submission's status)
-    are counted. Otherwise one conditional count per status lets the database walk the index
-    that serves the filter (each ends with the status column).
-    """
-    if (by_treatment := treatment_index.status_counts(filters)) is not None:
-        return by_treatment  # a treatment's outcome alone: its own index (issue 21)
-    if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
-        rows = db.session.execute(
-            select(SubmissionSearchTerm.status, func.count())
-            .where(*submissions.every_term(terms))
-            .group_by(SubmissionSearchTerm.status)
-        ).tuples()
-        return {str(status): int(count) for status, count in rows if count}
-    # The outcome filter and the "Urgent" view (an outcome too) are what queue_count counts.
-    outcomes = {o for o in (filters.outcome, URGENT_OUTCOME if filters.urgent else "") if o}
-    only_outcome = len(outcomes) == 1 and len(conditions) == bool(filters.outcome) + filters.urgent
-    if not conditions or only_outcome:
-        statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
-            QueueCount.status
-        )
-        if only_outcome:
-            statement = statement.where(QueueCount.outcome == outcomes.pop())
-        counted = db.session.execute(statement).tuples()
-        return {str(status): int(count) for status, count in counted if count}
-    counts = db.session.execute(
-        select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
-            *conditions
-        )
-    ).one()
-    return {status: int(count) for status, count in zip(STATUSES, counts, strict=True) if count}
-
-
-def queue_total(filters: QueueFilters, counts: Mapping[str, int]) -> int:
-    """How many submissions the filters show: a status's, all, or the open ones (default)."""
-    if filters.status == ALL_STATUSES:
-        return sum(counts.values())
-    if filters.status:
-        return counts.get(filters.status, 0)
-    return sum(counts.get(status, 0) for status in OPEN_STATUSES)
 
 
 def acute_priority() -> int | None:

@@ -178,9 +178,13 @@ def queue_conditions(
         start = dt.datetime.combine(filters.submitted_from, dt.time())
         conditions.append(submitted >= start)
     if filters.submitted_to:
-        end = dt.datetime.combine(filters.submitted_to + dt.timedelta(days=1), dt.time())
-        conditions.append(submitted < end)
+        conditions.append(submitted < waited_until(filters.submitted_to))
     return conditions
+
+
+def waited_until(submitted_to: dt.date) -> dt.datetime:
+    """The end of ``submitted_to`` (UTC): the filter "submitted up to" keeps rows before it."""
+    return dt.datetime.combine(submitted_to + dt.timedelta(days=1), dt.time())
 
 
 # SQLite's unary + hides a column from the index chooser (and changes nothing else).

@@ -1,0 +1,96 @@
+"""The queue's counts per status, read from the counts the database keeps wherever they serve.
+
+Counting rows grows with the table (a million submissions: hundreds of milliseconds a view on
+PostgreSQL); ``queue_count`` (status × outcome, kept by triggers) does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select, union_all
+
+from app import submissions, treatment_index
+from app.extensions import db
+from app.models import STATUSES, QueueCount, Submission, SubmissionSearchTerm
+from app.review.search import (
+    ALL_STATUSES,
+    URGENT_OUTCOME,
+    QueueFilters,
+    name_only_terms,
+    waited_until,
+)
+from app.review.workflow import OPEN_STATUSES
+
+
+def status_counts(
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+) -> dict[str, int]:
+    """Submissions per status under the filters other than status, in one query.
+
+    With no filter but the outcome and the end date, the counts the database triggers keep
+    (QueueCount) serve (``kept_counts``); with a name search alone, the search terms (which
+    carry their submission's status) are counted. Otherwise one conditional count per status
+    lets the database walk the index that serves the filter (each ends with the status column).
+    """
+    if (by_treatment := treatment_index.status_counts(filters)) is not None:
+        return by_treatment  # a treatment's outcome alone: its own index (issue 21)
+    if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
+        rows = db.session.execute(
+            select(SubmissionSearchTerm.status, func.count())
+            .where(*submissions.every_term(terms))
+            .group_by(SubmissionSearchTerm.status)
+        ).tuples()
+        return _counted(rows)
+    if (kept := kept_counts(filters, conditions)) is not None:
+        return _counted(db.session.execute(kept).tuples())
+    counts = db.session.execute(
+        select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
+            *conditions
+        )
+    ).one()
+    return {status: int(count) for status, count in zip(STATUSES, counts, strict=True) if count}
+
+
+def kept_counts(
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+) -> Select[Any] | None:
+    """The statement of the counts per status from ``queue_count``, when the filters are only
+    what it counts by: an outcome (the outcome filter, the "Urgent" view) and an end date
+    ("Waiting over N days"); else None.
+
+    Submitted before a date is all of them minus those submitted since, which are the last
+    days' few rows (an index range), not the years before: the kept counts minus the counts of
+    the rows since, in one statement, so both are read at the same moment.
+    """
+    outcomes = {o for o in (filters.outcome, URGENT_OUTCOME if filters.urgent else "") if o}
+    served = bool(filters.outcome) + filters.urgent + bool(filters.submitted_to)
+    if len(outcomes) > 1 or len(conditions) != served:
+        return None
+    outcome = next(iter(outcomes), None)
+    kept = select(QueueCount.status, QueueCount.submissions)
+    if outcome:
+        kept = kept.where(QueueCount.outcome == outcome)
+    parts = kept.subquery()
+    if filters.submitted_to:
+        since = select(Submission.status, -func.count()).where(
+            Submission.submitted_at >= waited_until(filters.submitted_to)
+        )
+        if outcome:
+            since = since.where(Submission.outcome == outcome)
+        parts = union_all(kept, since.group_by(Submission.status)).subquery()
+    return select(parts.c.status, func.sum(parts.c.submissions)).group_by(parts.c.status)
+
+
+def _counted(rows: Any) -> dict[str, int]:
+    return {str(status): int(count) for status, count in rows if count}
+
+
+def queue_total(filters: QueueFilters, counts: Mapping[str, int]) -> int:
+    """How many submissions the filters show: a status's, all, or the open ones (default)."""
+    if filters.status == ALL_STATUSES:
+        return sum(counts.values())
+    if filters.status:
+        return counts.get(filters.status, 0)
+    return sum(counts.get(status, 0) for status in OPEN_STATUSES)
