@@ -23,10 +23,10 @@ Honest where the queries look, cheap where they do not:
   staff (the benchmark's coordinator among them), with their first-action time, a timeline
   (assignment and status change) and, for one in ten, a note.
 
-The rows go in with COPY in batches of ``BATCH``, triggers off (the queue counts are then
-counted once, the search terms carry their status already) and the tables' indexes and unique
-constraints dropped first and built again after (the primary key of ``submission``, which the
-foreign keys need, stays: ids arrive in order). Then VACUUM ANALYZE.
+The rows go in with COPY in batches of ``BATCH``, triggers off (the queue and assignee counts
+are then counted once, the search terms carry their status already) and the tables' indexes
+and unique constraints dropped first and built again after (the primary key of
+``submission``, which the foreign keys need, stays: ids arrive in order). Then VACUUM ANALYZE.
 """
 
 from __future__ import annotations
@@ -354,6 +354,12 @@ def load(
         cursor.execute(
             "INSERT INTO queue_count (status, outcome, submissions) "
             "SELECT status, outcome, count(*) FROM submission GROUP BY status, outcome"
+        )
+        cursor.execute("DELETE FROM assignee_count")
+        cursor.execute(
+            "INSERT INTO assignee_count (assigned_to_id, status, submissions) "
+            "SELECT assigned_to_id, status, count(*) FROM submission "
+            "WHERE assigned_to_id IS NOT NULL GROUP BY assigned_to_id, status"
         )
         for table in ("submission", "timeline_event", "note"):
             cursor.execute(

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, select, union_all
 
 from app import submissions, treatment_index
 from app.extensions import db
-from app.models import STATUSES, QueueCount, Submission, SubmissionSearchTerm
+from app.models import STATUSES, AssigneeCount, QueueCount, Submission, SubmissionSearchTerm
 from app.review.search import (
     ALL_STATUSES,
     URGENT_OUTCOME,
@@ -25,12 +25,12 @@ from app.review.workflow import OPEN_STATUSES
 
 
 def status_counts(
-    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]], user_id: int | None
 ) -> dict[str, int]:
     """Submissions per status under the filters other than status, in one query.
 
-    With no filter but the outcome and the end date, the counts the database triggers keep
-    (QueueCount) serve (``kept_counts``); with a name search alone, the search terms (which
+    With no filter but the outcome or the assignee and the end date, the counts the database
+    triggers keep serve (``kept_counts``); with a name search alone, the search terms (which
     carry their submission's status) are counted. Otherwise one conditional count per status
     lets the database walk the index that serves the filter (each ends with the status column).
     """
@@ -43,7 +43,7 @@ def status_counts(
             .group_by(SubmissionSearchTerm.status)
         ).tuples()
         return _counted(rows)
-    if (kept := kept_counts(filters, conditions)) is not None:
+    if (kept := kept_counts(filters, conditions, user_id)) is not None:
         return _counted(db.session.execute(kept).tuples())
     counts = db.session.execute(
         select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
@@ -54,31 +54,38 @@ def status_counts(
 
 
 def kept_counts(
-    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
+    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]], user_id: int | None
 ) -> Select[Any] | None:
-    """The statement of the counts per status from ``queue_count``, when the filters are only
-    what it counts by: an outcome (the outcome filter, the "Urgent" view) and an end date
-    ("Waiting over N days"); else None.
+    """The statement of the counts per status from the kept counts, when the filters are only
+    what they count by, else None: ``queue_count`` for an outcome (the outcome filter, the
+    "Urgent" view), ``assignee_count`` for "My open cases"; and either with an end date
+    ("Waiting over N days").
 
     Submitted before a date is all of them minus those submitted since, which are the last
     days' few rows (an index range), not the years before: the kept counts minus the counts of
     the rows since, in one statement, so both are read at the same moment.
     """
     outcomes = {o for o in (filters.outcome, URGENT_OUTCOME if filters.urgent else "") if o}
-    served = bool(filters.outcome) + filters.urgent + bool(filters.submitted_to)
-    if len(outcomes) > 1 or len(conditions) != served:
+    served = bool(filters.outcome) + filters.urgent + filters.mine + bool(filters.submitted_to)
+    if len(outcomes) > 1 or len(conditions) != served or (filters.mine and outcomes):
         return None
-    outcome = next(iter(outcomes), None)
-    kept = select(QueueCount.status, QueueCount.submissions)
-    if outcome:
-        kept = kept.where(QueueCount.outcome == outcome)
+    narrowed: ColumnElement[bool] | None = None
+    if filters.mine:
+        kept = select(AssigneeCount.status, AssigneeCount.submissions)
+        kept = kept.where(AssigneeCount.assigned_to_id == user_id)
+        narrowed = Submission.assigned_to_id == user_id
+    else:
+        kept = select(QueueCount.status, QueueCount.submissions)
+        if outcome := next(iter(outcomes), None):
+            kept = kept.where(QueueCount.outcome == outcome)
+            narrowed = Submission.outcome == outcome
     parts = kept.subquery()
     if filters.submitted_to:
         since = select(Submission.status, -func.count()).where(
             Submission.submitted_at >= waited_until(filters.submitted_to)
         )
-        if outcome:
-            since = since.where(Submission.outcome == outcome)
+        if narrowed is not None:
+            since = since.where(narrowed)
         parts = union_all(kept, since.group_by(Submission.status)).subquery()
     return select(parts.c.status, func.sum(parts.c.submissions)).group_by(parts.c.status)
 

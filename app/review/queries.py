@@ -206,7 +206,7 @@ def _page_ids(
 def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
     """One page of the queue: acute signals first (newest first), then priority order; the
     counts per status, and the urgent drafts on the default view (not over a search)."""
-    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
+    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False), user.id)
     total = queue_total(filters, counts)
     pagination = Pagination.clamp(number, per_page, total)
     page_ids = _page_ids(filters, user.id, total, per_page, pagination.offset)
