@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
 from app import audit, clinic, questionnaire, treatment_index
+from app.alerts.models import Alert
+from app.alerts.staff import open_alerts_of_drafts
 from app.extensions import db
 from app.models import (
     Draft,
@@ -142,6 +144,7 @@ class UrgentDraftRow:
     signals: tuple[str, ...]
     name: str
     contact: str
+    open_alerts: tuple[Alert, ...] = ()  # not acknowledged, oldest first
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,8 @@ def _queue_row(s: Submission) -> QueueRow:
 
 
 def urgent_drafts(limit: int = 50) -> list[UrgentDraftRow]:
-    """Unfinished questionnaires with a safety signal that have not expired."""
+    """Unfinished questionnaires with a safety signal that have not expired, with the alerts
+    nobody acknowledged yet."""
     drafts = db.session.scalars(
         select(Draft)
         .where(
@@ -264,11 +268,12 @@ def urgent_drafts(limit: int = 50) -> list[UrgentDraftRow]:
         )
         .order_by(Draft.priority.desc(), Draft.created_at, Draft.id)
         .limit(limit)
-    )
-    return [_draft_row(d) for d in drafts]
+    ).all()
+    alerts = open_alerts_of_drafts(draft.id for draft in drafts)
+    return [_draft_row(d, alerts.get(d.id, ())) for d in drafts]
 
 
-def _draft_row(draft: Draft) -> UrgentDraftRow:
+def _draft_row(draft: Draft, open_alerts: Iterable[Alert]) -> UrgentDraftRow:
     steps = list(draft.completed_steps or [])
     last = questionnaire.step_by_name(steps[-1]) if steps else None
     decision = draft.safety_decision or {}
@@ -287,4 +292,5 @@ def _draft_row(draft: Draft) -> UrgentDraftRow:
         signals=signals,
         name=patient_name(answers),
         contact=contact,
+        open_alerts=tuple(open_alerts),
     )
