@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from app import audit, clinic, questionnaire, treatment_index
@@ -30,6 +30,7 @@ from app.models import (
 from app.review.counts import queue_total, status_counts
 from app.review.search import (
     ALL_STATUSES,
+    QUEUE_ORDER,
     QueueFilters,
     in_queue_order,
     name_search,
@@ -188,6 +189,8 @@ def _page_ids(
         return by_treatment
     statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
     if acute is None:
+        if filters == QueueFilters():
+            return list(db.session.scalars(_open_queue(limit, offset)))
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
     acute_ids = list(
         db.session.scalars(
@@ -201,9 +204,33 @@ def _page_ids(
     rest = limit - len(first)
     if rest <= 0:
         return first
-    others = statement.where(Submission.priority < acute)
-    others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
+    others_offset = max(offset - len(acute_ids), 0)
+    if filters == QueueFilters():
+        others = _open_queue(rest, others_offset, Submission.priority < acute)
+    else:
+        others = statement.where(Submission.priority < acute).limit(rest).offset(others_offset)
     return first + list(db.session.scalars(others))
+
+
+def _open_queue(limit: int, offset: int, *where: ColumnElement[bool]) -> Select[tuple[int]]:
+    """The default view's page (open cases, queue order, no filter) as each open status's
+    range of the status index, up to the page's end, merged in queue order.
+
+    PostgreSQL then reads ``offset + limit`` entries of four ordered index ranges (a Merge
+    Append), instead of every open case sorted (60 ms at 1,000,000 submissions for page 500),
+    or a walk of the priority index past the closed cases in between.
+    """
+    ranges = [
+        select(Submission.id, Submission.priority, Submission.submitted_at)
+        .where(Submission.status == status, *where)
+        .order_by(*QUEUE_ORDER)
+        .limit(offset + limit)
+        .subquery()
+        for status in OPEN_STATUSES
+    ]
+    merged = union_all(*(select(each) for each in ranges)).subquery()
+    in_order = (merged.c.priority.desc(), merged.c.submitted_at, merged.c.id)
+    return select(merged.c.id).order_by(*in_order).limit(limit).offset(offset)
 
 
 def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
