@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Select, func, select, union, union_all
 
 from app import submissions, treatment_index
 from app.extensions import db
@@ -19,6 +19,7 @@ from app.review.search import (
     URGENT_OUTCOME,
     QueueFilters,
     name_only_terms,
+    reference_or_name,
     waited_until,
 )
 from app.review.workflow import OPEN_STATUSES
@@ -30,8 +31,9 @@ def status_counts(
     """Submissions per status under the filters other than status, in one query.
 
     With no filter but the outcome or the assignee and the end date, the counts the database
-    triggers keep serve (``kept_counts``); with a name search alone, the search terms (which
-    carry their submission's status) are counted. Otherwise one conditional count per status
+    triggers keep serve (``kept_counts``); with a name search alone (or a word of letters that
+    can be a reference too), the search terms (which carry their submission's status) are
+    counted. Otherwise one conditional count per status
     lets the database walk the index that serves the filter (each ends with the status column).
     """
     if (by_treatment := treatment_index.status_counts(filters)) is not None:
@@ -43,6 +45,16 @@ def status_counts(
             .group_by(SubmissionSearchTerm.status)
         ).tuples()
         return _counted(rows)
+    if filters.q and len(conditions) == 1 and (both := reference_or_name(filters.q)):
+        # The name's terms and the reference's row, each with its status (a union: once each).
+        found = union(
+            select(SubmissionSearchTerm.submission_id, SubmissionSearchTerm.status).where(
+                *submissions.every_term(both[1])
+            ),
+            select(Submission.id, Submission.status).where(Submission.reference == both[0]),
+        ).subquery()
+        counted = select(found.c.status, func.count()).group_by(found.c.status)
+        return _counted(db.session.execute(counted).tuples())
     if (kept := kept_counts(filters, conditions, user_id)) is not None:
         return _counted(db.session.execute(kept).tuples())
     counts = db.session.execute(
