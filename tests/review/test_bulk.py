@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 
 from app.models import AuditEvent, StaffUser, Submission
 from tests.conftest import csrf_token
@@ -222,9 +222,8 @@ def test_a_case_changed_while_the_bulk_change_writes_is_rolled_back_alone(
         if not raced_at and any(getattr(o, "id", None) == raced.id for o in session.dirty):
             raced_at.append(raced.id)
             session.connection().execute(
-                update(Submission.__table__)
-                .where(Submission.__table__.c.id == raced.id)
-                .values(version=raced.version + 5)
+                text("UPDATE submission SET version = version + 5 WHERE id = :id"),
+                {"id": raced.id},
             )
 
     event.listen(db.session, "before_flush", other_writer)
