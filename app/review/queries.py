@@ -39,7 +39,6 @@ from app.review.search import (
 from app.review.workflow import OPEN_STATUSES
 
 NEXT_CASE_WINDOW = 200
-ACUTE_ROWS_MAX = 500
 
 
 def record_view(action: str, target: Any = None, **detail: Any) -> None:
@@ -172,8 +171,9 @@ def acute_priority() -> int | None:
 def _page_ids(
     filters: QueueFilters, user_id: int, total: int, limit: int, offset: int
 ) -> list[int]:
-    """The ids of one page: acute signals first, newest first (a few rows, read by their
-    own query), then the rest in priority order (an index walk, as before)."""
+    """The ids of one page: acute signals first, newest first (read by their own query up
+    to the page's end: every one of them is listed, however many), then the rest in priority
+    order (an index walk, as before)."""
     acute = acute_priority()
     by_treatment = treatment_index.page_ids(  # a treatment's outcome alone (issue 21)
         filters,
@@ -182,7 +182,6 @@ def _page_ids(
         acute=acute,
         open_statuses=OPEN_STATUSES,
         all_statuses=ALL_STATUSES,
-        acute_max=ACUTE_ROWS_MAX,
         name_search=name_search(filters.q, SubmissionTreatment.submission_id),
     )
     if by_treatment is not None:
@@ -197,13 +196,14 @@ def _page_ids(
             statement.where(Submission.priority >= acute)
             .order_by(None)
             .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-            .limit(ACUTE_ROWS_MAX)
+            .limit(offset + limit)
         )
     )
     first = acute_ids[offset : offset + limit]
     rest = limit - len(first)
     if rest <= 0:
         return first
+    # Fewer acute cases than the page's end: all of them were read.
     others_offset = max(offset - len(acute_ids), 0)
     if filters == QueueFilters():
         others = _open_queue(rest, others_offset, Submission.priority < acute)

@@ -190,3 +190,31 @@ def test_the_urgent_drafts_panel_reads_their_alerts_in_one_query(
     assert "acknowledged" in rows[0]
     assert "Acknowledge</button>" not in rows[0]
     assert all("not acknowledged" in row and "Acknowledge</button>" in row for row in rows[1:])
+
+
+def test_every_acute_case_is_listed_however_many_there_are(
+    app: Flask,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    db: SQLAlchemy,
+) -> None:
+    """Acute cases are counted, and each page reads its part of them: none is left out past
+    a fixed number read up front (1,089 open acute cases at 1,000,000 submissions)."""
+    app.config["QUEUE_PAGE_SIZE"], size = 2, app.config["QUEUE_PAGE_SIZE"]
+    try:
+        now = utcnow()
+        acute = [
+            make_submission(baseline(**ACUTE_MILD), submitted_at=now - dt.timedelta(hours=h))
+            for h in (1, 2, 3, 4, 5)
+        ]
+        others = [
+            make_submission(baseline(), submitted_at=now - dt.timedelta(days=d)) for d in (1, 2)
+        ]
+        login(client)
+        default = [i for n in (1, 2, 3, 4) for i in listed(queue(client, f"?page={n}"))]
+        urgent = [i for n in (1, 2, 3) for i in listed(queue(client, f"?urgent=y&page={n}"))]
+    finally:
+        app.config["QUEUE_PAGE_SIZE"] = size
+    assert default == [s.id for s in acute] + [others[1].id, others[0].id]
+    assert urgent == [s.id for s in acute]
