@@ -187,8 +187,9 @@ def _page_ids(
     if by_treatment is not None:
         return by_treatment
     statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
+    merged = filters == QueueFilters() and db.engine.dialect.name == "postgresql"
     if acute is None:
-        if filters == QueueFilters():
+        if merged:
             return list(db.session.scalars(_open_queue(limit, offset)))
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
     acute_ids = list(
@@ -205,7 +206,7 @@ def _page_ids(
         return first
     # Fewer acute cases than the page's end: all of them were read.
     others_offset = max(offset - len(acute_ids), 0)
-    if filters == QueueFilters():
+    if merged:
         others = _open_queue(rest, others_offset, Submission.priority < acute)
     else:
         others = statement.where(Submission.priority < acute).limit(rest).offset(others_offset)
@@ -218,7 +219,9 @@ def _open_queue(limit: int, offset: int, *where: ColumnElement[bool]) -> Select[
 
     PostgreSQL then reads ``offset + limit`` entries of four ordered index ranges (a Merge
     Append), instead of every open case sorted (60 ms at 1,000,000 submissions for page 500),
-    or a walk of the priority index past the closed cases in between.
+    or a walk of the priority index past the closed cases in between. SQLite does not merge:
+    it would sort the four ranges, twice the work of sorting the open cases (page 500 at
+    100,000: 60 against 32 ms), so it keeps the plain query.
     """
     ranges = [
         select(Submission.id, Submission.priority, Submission.submitted_at)
