@@ -190,6 +190,18 @@ class QueueCount(Model):
     submissions: Mapped[int] = mapped_column(default=0)
 
 
+class AssigneeCount(Model):
+    """How many submissions each staff member is assigned per status: the counts of "My open
+    cases", kept by database triggers on ``submission`` as ``QueueCount`` is (migration
+    e4b8d2a6c913); a coordinator's years of closed cases are not counted on every view."""
+
+    __tablename__ = "assignee_count"
+
+    assigned_to_id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submissions: Mapped[int] = mapped_column(default=0)
+
+
 # The queue's order (priority DESC, submitted_at, id) read straight from an index, also per
 # status and per outcome, so that any page of 100,000 submissions is an index walk, not a sort.
 # The trailing status makes the counts per status under each filter index-only scans too, and

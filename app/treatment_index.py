@@ -170,7 +170,6 @@ def page_ids(
     acute: int | None,
     open_statuses: Sequence[str],
     all_statuses: str,
-    acute_max: int,
     name_search: ColumnElement[bool] | None = None,
 ) -> list[int] | None:
     """One page of ids under a filter by a treatment's outcome alone, in queue order (acute
@@ -196,13 +195,14 @@ def page_ids(
     newest = (row.submitted_at.desc(), row.submission_id.desc())
     acute_ids = list(
         db.session.scalars(
-            statement.where(row.priority >= acute).order_by(*newest).limit(acute_max)
+            statement.where(row.priority >= acute).order_by(*newest).limit(offset + limit)
         )
     )
     first = acute_ids[offset : offset + limit]
     rest = limit - len(first)
     if rest <= 0:
         return first
+    # Fewer acute cases than the page's end: all of them were read.
     others = statement.where(row.priority < acute).order_by(*order)
     others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
     return first + list(db.session.scalars(others))

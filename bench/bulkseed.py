@@ -3,8 +3,8 @@
 Honest where the queries look, cheap where they do not:
 
 - **Decisions are the rules' own.** ``TEMPLATES`` answers documents are made by the demo
-  generator (``app.review.demo.make_answers``, every profile at its demo weight) and decided by
-  ``app.submissions.submission_row`` (the rules, in force settings). Each row takes one
+  generator (``app.review.demo_answers.make_answers``, every profile at its demo weight) and
+  decided by ``app.submissions.submission_row`` (the rules, in force settings). Each row takes one
   template's outcome, priority, urgency, rule-set version, age and top reason, and its
   encrypted ``answers`` and ``decision`` documents (reused blobs: only the submission page
   reads them, one at a time).
@@ -23,10 +23,10 @@ Honest where the queries look, cheap where they do not:
   staff (the benchmark's coordinator among them), with their first-action time, a timeline
   (assignment and status change) and, for one in ten, a note.
 
-The rows go in with COPY in batches of ``BATCH``, triggers off (the queue counts are then
-counted once, the search terms carry their status already) and the tables' indexes and unique
-constraints dropped first and built again after (the primary key of ``submission``, which the
-foreign keys need, stays: ids arrive in order). Then VACUUM ANALYZE.
+The rows go in with COPY in batches of ``BATCH``, triggers off (the queue and assignee counts
+are then counted once, the search terms carry their status already) and the tables' indexes
+and unique constraints dropped first and built again after (the primary key of
+``submission``, which the foreign keys need, stays: ids arrive in order). Then VACUUM ANALYZE.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _zipf(count: int) -> list[float]:
 
 def make_templates(rng: random.Random, now: dt.datetime) -> list[Template]:
     from app import crypto
-    from app.review import demo
+    from app.review import demo_answers
     from app.submissions import submission_row
 
     keyring = crypto.keyring()
@@ -104,12 +104,12 @@ def make_templates(rng: random.Random, now: dt.datetime) -> list[Template]:
     def sealed(value: Any) -> bytes:
         return keyring.encrypt(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
 
-    profiles = list(demo.PROFILE_WEIGHTS)
-    weights = list(demo.PROFILE_WEIGHTS.values())
+    profiles = list(demo_answers.PROFILE_WEIGHTS)
+    weights = list(demo_answers.PROFILE_WEIGHTS.values())
     templates = []
     for _ in range(TEMPLATES):
         as_of = (now - dt.timedelta(days=rng.uniform(0, 120))).date()
-        answers = demo.make_answers(rng, rng.choices(profiles, weights)[0], as_of)
+        answers = demo_answers.make_answers(rng, rng.choices(profiles, weights)[0], as_of)
         row = submission_row(answers, as_of=as_of)
         summary = row["summary"]
         templates.append(
@@ -191,15 +191,15 @@ def rows(
     """Batches of (submission, search term, timeline event, note) rows for ids 1..size; the
     search terms as lines of COPY text, a submission's in one string."""
     from app import crypto
-    from app.review import demo
+    from app.review import demo_answers
     from app.submissions import fold, normalise_phone, phone_key
 
     rng = random.Random(17)  # benchmark data, not security
     started = time.perf_counter()
     templates = make_templates(rng, now)
     log(f"  {TEMPLATES:,} decided templates in {time.perf_counter() - started:.1f} s")
-    firsts = _vocabulary(rng, demo.FIRST_NAMES, 2_000)
-    lasts = _vocabulary(rng, (*demo.LAST_NAMES, "Núñez", "García", "Peña"), 6_000)
+    firsts = _vocabulary(rng, demo_answers.FIRST_NAMES, 2_000)
+    lasts = _vocabulary(rng, (*demo_answers.LAST_NAMES, "Núñez", "García", "Peña"), 6_000)
     first_weights, last_weights = _zipf(len(firsts)), _zipf(len(lasts))
     keyring = crypto.keyring()
     index = keyring.blind_index
@@ -354,6 +354,12 @@ def load(
         cursor.execute(
             "INSERT INTO queue_count (status, outcome, submissions) "
             "SELECT status, outcome, count(*) FROM submission GROUP BY status, outcome"
+        )
+        cursor.execute("DELETE FROM assignee_count")
+        cursor.execute(
+            "INSERT INTO assignee_count (assigned_to_id, status, submissions) "
+            "SELECT assigned_to_id, status, count(*) FROM submission "
+            "WHERE assigned_to_id IS NOT NULL GROUP BY assigned_to_id, status"
         )
         for table in ("submission", "timeline_event", "note"):
             cursor.execute(

@@ -58,8 +58,9 @@ def db(app: Flask) -> Iterator[SQLAlchemy]:
     with app.app_context():
         extensions.db.session.remove()
         tables = reversed(extensions.db.metadata.sorted_tables)
-        # The queue counts last: deleting submissions updates them (database triggers).
-        for table in sorted(tables, key=lambda table: table.name == "queue_count"):
+        # The counts last: deleting submissions updates them (database triggers).
+        counts = ("queue_count", "assignee_count")
+        for table in sorted(tables, key=lambda table: table.name in counts):
             extensions.db.session.execute(table.delete())
         extensions.db.session.commit()
 

@@ -4,6 +4,7 @@ failed deliveries for admins; the warnings every staff page shows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,22 @@ def alerts_of(*, draft_id: int | None = None, submission_id: int | None = None) 
         Alert.submission_id == submission_id if submission_id else Alert.draft_id == draft_id
     )
     return list(db.session.scalars(select(Alert).where(condition).order_by(Alert.id)))
+
+
+def open_alerts_of_drafts(draft_ids: Iterable[int]) -> dict[int, list[Alert]]:
+    """The alerts nobody acknowledged of each draft, oldest first: one query for the queue's
+    panel of urgent drafts, not one a draft."""
+    ids = list(draft_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[Alert]] = {}
+    for alert in db.session.scalars(
+        select(Alert)
+        .where(Alert.draft_id.in_(ids), Alert.acknowledged_at.is_(None))
+        .order_by(Alert.id)
+    ):
+        found.setdefault(int(alert.draft_id or 0), []).append(alert)
+    return found
 
 
 def is_overdue(alert: Alert, now: dt.datetime | None = None) -> bool:

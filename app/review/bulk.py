@@ -1,9 +1,10 @@
 """Bulk actions on the queue: assign or move several cases in one POST.
 
 Each selected case goes through the single-change services (``operations.assign`` and
-``operations.change_status``) with the version its row showed, so it is checked, audited and
-committed exactly as a change made on its own page; a conflict or a refused move is reported by
-reference and the other cases are still changed.
+``operations.change_status``) with the version its row showed, so it is checked and audited
+exactly as a change made on its own page, in a savepoint of its own; a conflict or a refused
+move is reported by reference and rolled back alone, and the other cases are still changed,
+all committed at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import StaffUser, Submission
@@ -49,12 +51,13 @@ def apply(
     reason: str | None = None,
     assignee: int | str | None = KEEP,
 ) -> BulkResult:
-    """Assign and/or move each selected case, one case (and one commit) at a time.
+    """Assign and/or move each selected case, each in a savepoint of one transaction.
 
-    The cases are read in one query, without the answers and decision no change reads, and
-    stay loaded across the commits: reloading each case and the actor after every commit cost
-    two queries a case. Each UPDATE is still guarded by the version it read
-    (``version_id_col``), so a change made meanwhile is a conflict, not an overwrite.
+    The cases are read in one query, without the answers and decision no change reads. Each
+    case's change (its timeline entries and audit rows too) is a savepoint: a refused or
+    conflicting case is rolled back alone, and the changed ones are committed together at the
+    end, one write to the log instead of one a case. Each UPDATE is still guarded by the version
+    it read (``version_id_col``), so a change made meanwhile is a conflict, not an overwrite.
     """
     pairs = list(selected)
     session = db.session()
@@ -67,25 +70,27 @@ def apply(
         )
     }
     result = BulkResult()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        for submission_id, version in pairs:
-            submission = loaded.get(submission_id)
-            if submission is None:
-                result.problems.append(
-                    (f"#{submission_id}", gettext("This case no longer exists."))
-                )
-                continue
-            reference = submission.reference
-            try:
+    for submission_id, version in pairs:
+        submission = loaded.get(submission_id)
+        if submission is None:
+            result.problems.append((f"#{submission_id}", gettext("This case no longer exists.")))
+            continue
+        reference = submission.reference
+        try:
+            with session.begin_nested():
                 changed = _apply_one(submission, version, actor, status, reason, assignee)
-            except workflow.ReviewError as error:
-                session.rollback()
-                result.problems.append((reference, str(error)))
-                continue
-            if changed:
-                result.changed.append(reference)
+        except workflow.ReviewError as error:
+            result.problems.append((reference, str(error)))
+            continue
+        except StaleDataError:  # changed by someone else since it was read: rolled back
+            result.problems.append((reference, operations.conflict_message(submission_id)))
+            continue
+        if changed:
+            result.changed.append(reference)
+    expire = session.expire_on_commit
+    session.expire_on_commit = False  # the actor stays loaded for the page that follows
+    try:
+        session.commit()
     finally:
         session.expire_on_commit = expire
     return result

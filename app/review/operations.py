@@ -95,7 +95,15 @@ def _touch(submission: Submission) -> dt.datetime:
 
 
 def _commit_change(submission_id: int) -> None:
-    """Commit; losing a race to a concurrent writer is a ConflictError, not an overwrite."""
+    """Commit; losing a race to a concurrent writer is a ConflictError, not an overwrite.
+
+    A case of a bulk change is a savepoint of the bulk change's one transaction
+    (app/review/bulk.py): it is flushed here (a lost race raises StaleDataError there, which
+    rolls the savepoint back) and committed with the other cases.
+    """
+    if db.session().in_nested_transaction():
+        db.session.flush()
+        return
     try:
         db.session.commit()
     except StaleDataError:

@@ -8,39 +8,37 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
-from app import audit, clinic, questionnaire, submissions, treatment_index
+from app import audit, clinic, questionnaire, treatment_index
+from app.alerts.models import Alert
+from app.alerts.staff import open_alerts_of_drafts
 from app.extensions import db
 from app.models import (
-    STATUSES,
     Draft,
-    QueueCount,
     StaffUser,
     Submission,
-    SubmissionSearchTerm,
     SubmissionTreatment,
     utcnow,
 )
+from app.review.counts import queue_total, status_counts
 from app.review.search import (
     ALL_STATUSES,
-    URGENT_OUTCOME,
+    QUEUE_ORDER,
     QueueFilters,
     in_queue_order,
-    name_only_terms,
     name_search,
     queue_conditions,
 )
 from app.review.workflow import OPEN_STATUSES
 
 NEXT_CASE_WINDOW = 200
-ACUTE_ROWS_MAX = 500
 
 
 def record_view(action: str, target: Any = None, **detail: Any) -> None:
@@ -146,6 +144,7 @@ class UrgentDraftRow:
     signals: tuple[str, ...]
     name: str
     contact: str
+    open_alerts: tuple[Alert, ...] = ()  # not acknowledged, oldest first
 
 
 @dataclass(frozen=True)
@@ -160,53 +159,6 @@ def patient_name(answers: Mapping[str, Any]) -> str:
     return " ".join(str(answers.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
 
 
-def status_counts(
-    filters: QueueFilters, conditions: Sequence[ColumnElement[bool]]
-) -> dict[str, int]:
-    """Submissions per status under the filters other than status, in one query.
-
-    With no filter but the outcome, the counts the database triggers keep (QueueCount) are
-    summed; with a name search alone, the search terms (which carry their submission's status)
-    are counted. Otherwise one conditional count per status lets the database walk the index
-    that serves the filter (each ends with the status column).
-    """
-    if (by_treatment := treatment_index.status_counts(filters)) is not None:
-        return by_treatment  # a treatment's outcome alone: its own index (issue 21)
-    if filters.q and len(conditions) == 1 and (terms := name_only_terms(filters.q)):
-        rows = db.session.execute(
-            select(SubmissionSearchTerm.status, func.count())
-            .where(*submissions.every_term(terms))
-            .group_by(SubmissionSearchTerm.status)
-        ).tuples()
-        return {str(status): int(count) for status, count in rows if count}
-    # The outcome filter and the "Urgent" view (an outcome too) are what queue_count counts.
-    outcomes = {o for o in (filters.outcome, URGENT_OUTCOME if filters.urgent else "") if o}
-    only_outcome = len(outcomes) == 1 and len(conditions) == bool(filters.outcome) + filters.urgent
-    if not conditions or only_outcome:
-        statement = select(QueueCount.status, func.sum(QueueCount.submissions)).group_by(
-            QueueCount.status
-        )
-        if only_outcome:
-            statement = statement.where(QueueCount.outcome == outcomes.pop())
-        counted = db.session.execute(statement).tuples()
-        return {str(status): int(count) for status, count in counted if count}
-    counts = db.session.execute(
-        select(*(func.count().filter(Submission.status == status) for status in STATUSES)).where(
-            *conditions
-        )
-    ).one()
-    return {status: int(count) for status, count in zip(STATUSES, counts, strict=True) if count}
-
-
-def queue_total(filters: QueueFilters, counts: Mapping[str, int]) -> int:
-    """How many submissions the filters show: a status's, all, or the open ones (default)."""
-    if filters.status == ALL_STATUSES:
-        return sum(counts.values())
-    if filters.status:
-        return counts.get(filters.status, 0)
-    return sum(counts.get(status, 0) for status in OPEN_STATUSES)
-
-
 def acute_priority() -> int | None:
     """The lowest priority of an acute safety signal (clinical-rules.md §6.3), or None when
     the settings do not tell acute apart."""
@@ -219,8 +171,9 @@ def acute_priority() -> int | None:
 def _page_ids(
     filters: QueueFilters, user_id: int, total: int, limit: int, offset: int
 ) -> list[int]:
-    """The ids of one page: acute signals first, newest first (a few rows, read by their
-    own query), then the rest in priority order (an index walk, as before)."""
+    """The ids of one page: acute signals first, newest first (read by their own query up
+    to the page's end: every one of them is listed, however many), then the rest in priority
+    order (an index walk, as before)."""
     acute = acute_priority()
     by_treatment = treatment_index.page_ids(  # a treatment's outcome alone (issue 21)
         filters,
@@ -229,35 +182,64 @@ def _page_ids(
         acute=acute,
         open_statuses=OPEN_STATUSES,
         all_statuses=ALL_STATUSES,
-        acute_max=ACUTE_ROWS_MAX,
         name_search=name_search(filters.q, SubmissionTreatment.submission_id),
     )
     if by_treatment is not None:
         return by_treatment
     statement = in_queue_order(select(Submission.id), filters, user_id, matches=total)
+    merged = filters == QueueFilters() and db.engine.dialect.name == "postgresql"
     if acute is None:
+        if merged:
+            return list(db.session.scalars(_open_queue(limit, offset)))
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
     acute_ids = list(
         db.session.scalars(
             statement.where(Submission.priority >= acute)
             .order_by(None)
             .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-            .limit(ACUTE_ROWS_MAX)
+            .limit(offset + limit)
         )
     )
     first = acute_ids[offset : offset + limit]
     rest = limit - len(first)
     if rest <= 0:
         return first
-    others = statement.where(Submission.priority < acute)
-    others = others.limit(rest).offset(max(offset - len(acute_ids), 0))
+    # Fewer acute cases than the page's end: all of them were read.
+    others_offset = max(offset - len(acute_ids), 0)
+    if merged:
+        others = _open_queue(rest, others_offset, Submission.priority < acute)
+    else:
+        others = statement.where(Submission.priority < acute).limit(rest).offset(others_offset)
     return first + list(db.session.scalars(others))
+
+
+def _open_queue(limit: int, offset: int, *where: ColumnElement[bool]) -> Select[tuple[int]]:
+    """The default view's page (open cases, queue order, no filter) as each open status's
+    range of the status index, up to the page's end, merged in queue order.
+
+    PostgreSQL then reads ``offset + limit`` entries of four ordered index ranges (a Merge
+    Append), instead of every open case sorted (60 ms at 1,000,000 submissions for page 500),
+    or a walk of the priority index past the closed cases in between. SQLite does not merge:
+    it would sort the four ranges, twice the work of sorting the open cases (page 500 at
+    100,000: 60 against 32 ms), so it keeps the plain query.
+    """
+    ranges = [
+        select(Submission.id, Submission.priority, Submission.submitted_at)
+        .where(Submission.status == status, *where)
+        .order_by(*QUEUE_ORDER)
+        .limit(offset + limit)
+        .subquery()
+        for status in OPEN_STATUSES
+    ]
+    merged = union_all(*(select(each) for each in ranges)).subquery()
+    in_order = (merged.c.priority.desc(), merged.c.submitted_at, merged.c.id)
+    return select(merged.c.id).order_by(*in_order).limit(limit).offset(offset)
 
 
 def queue_page(filters: QueueFilters, user: StaffUser, number: int, per_page: int) -> QueuePage:
     """One page of the queue: acute signals first (newest first), then priority order; the
     counts per status, and the urgent drafts on the default view (not over a search)."""
-    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False))
+    counts = status_counts(filters, queue_conditions(filters, user.id, with_status=False), user.id)
     total = queue_total(filters, counts)
     pagination = Pagination.clamp(number, per_page, total)
     page_ids = _page_ids(filters, user.id, total, per_page, pagination.offset)
@@ -305,7 +287,8 @@ def _queue_row(s: Submission) -> QueueRow:
 
 
 def urgent_drafts(limit: int = 50) -> list[UrgentDraftRow]:
-    """Unfinished questionnaires with a safety signal that have not expired."""
+    """Unfinished questionnaires with a safety signal that have not expired, with the alerts
+    nobody acknowledged yet."""
     drafts = db.session.scalars(
         select(Draft)
         .where(
@@ -315,11 +298,12 @@ def urgent_drafts(limit: int = 50) -> list[UrgentDraftRow]:
         )
         .order_by(Draft.priority.desc(), Draft.created_at, Draft.id)
         .limit(limit)
-    )
-    return [_draft_row(d) for d in drafts]
+    ).all()
+    alerts = open_alerts_of_drafts(draft.id for draft in drafts)
+    return [_draft_row(d, alerts.get(d.id, ())) for d in drafts]
 
 
-def _draft_row(draft: Draft) -> UrgentDraftRow:
+def _draft_row(draft: Draft, open_alerts: Iterable[Alert]) -> UrgentDraftRow:
     steps = list(draft.completed_steps or [])
     last = questionnaire.step_by_name(steps[-1]) if steps else None
     decision = draft.safety_decision or {}
@@ -338,4 +322,5 @@ def _draft_row(draft: Draft) -> UrgentDraftRow:
         signals=signals,
         name=patient_name(answers),
         contact=contact,
+        open_alerts=tuple(open_alerts),
     )

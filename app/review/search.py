@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import BooleanClauseList
 
 from app import submissions, treatment_index
 from app.extensions import db
-from app.models import Submission
+from app.models import Submission, SubmissionSearchTerm
 from app.review.workflow import OPEN_STATUSES
 from app.submissions import normalise_phone
 
@@ -99,27 +99,53 @@ def search_kind(q: str) -> str:
     return "name"
 
 
-def _search_condition(q: str, searched_id: Any = Submission.id) -> ColumnElement[bool]:
-    kind = search_kind(q)
-    if kind == "reference":
-        match = REFERENCE_RE.match(q.replace(" ", "")) or REFERENCE_RE.match(
-            q.replace(" ", "").upper().translate(CROCKFORD_FIX)
+def _search_condition(
+    q: str, searched_id: Any = Submission.id, statuses: Sequence[str] = ()
+) -> ColumnElement[bool]:
+    """The search box's condition. ``statuses``, when the queue shows only those, narrow the
+    name terms looked up (each term carries its submission's status, kept by triggers): a
+    common name's open cases are then a few hundred index entries, not its every case joined
+    with every open case (1,000,000 submissions: 8,853 Nakamuras, 235 of them open)."""
+    if (both := reference_or_name(q)) is not None:
+        # Letters alone: a name too ("Anderson", "jose-luis"). Each alternative by its own
+        # index (an OR of the two read the whole table).
+        typed, terms = both
+        names = _with_status(submissions.with_every_term(terms), statuses)
+        return searched_id.in_(  # type: ignore[no-any-return]
+            union(select(Submission.id).where(Submission.reference == typed), names)
         )
-        assert match is not None  # noqa: S101 - search_kind matched it
-        first, second = (part.upper().translate(CROCKFORD_FIX) for part in match.groups())
-        by_reference = Submission.reference == f"PS-{first}-{second}"
-        if q.replace("-", "").isalpha():  # letters alone: a name too ("Anderson", "jose-luis")
-            # Each alternative by its own index (an OR of the two read the whole table).
-            names = submissions.with_every_term(name_only_terms(q, kind="name"))
-            return searched_id.in_(  # type: ignore[no-any-return]
-                union(select(Submission.id).where(by_reference), names)
-            )
-        return by_reference
+    if (reference := search_reference(q)) is not None:
+        return Submission.reference == reference
     # Names, emails and phones are stored only as blind indexes (app/crypto.py).
     terms = name_only_terms(q)
     if terms:
-        return searched_id.in_(submissions.with_every_term(terms))  # type: ignore[no-any-return]
+        names = _with_status(submissions.with_every_term(terms), statuses)
+        return searched_id.in_(names)  # type: ignore[no-any-return]
     return _each_by_its_index(submissions.search_condition(q))
+
+
+def _with_status(names: Select[tuple[int]], statuses: Sequence[str]) -> Select[tuple[int]]:
+    return names.where(SubmissionSearchTerm.status.in_(statuses)) if statuses else names
+
+
+def search_reference(q: str) -> str | None:
+    """The reference a search box entry can be (``PS-XXXX-XXXX``), else None."""
+    if search_kind(q) != "reference":
+        return None
+    match = REFERENCE_RE.match(q.replace(" ", "")) or REFERENCE_RE.match(
+        q.replace(" ", "").upper().translate(CROCKFORD_FIX)
+    )
+    assert match is not None  # noqa: S101 - search_kind matched it
+    first, second = (part.upper().translate(CROCKFORD_FIX) for part in match.groups())
+    return f"PS-{first}-{second}"
+
+
+def reference_or_name(q: str) -> tuple[str, list[str]] | None:
+    """A search of letters alone that can be a reference: the reference and the name terms."""
+    reference = search_reference(q)
+    if reference is None or not q.replace("-", "").isalpha():
+        return None
+    return reference, name_only_terms(q, kind="name")
 
 
 def name_search(q: str, searched_id: Any) -> ColumnElement[bool] | None:
@@ -159,17 +185,22 @@ def queue_conditions(
     searched_id: Any = Submission.id,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    statuses: tuple[str, ...] = ()
+    if with_status and filters.status != ALL_STATUSES:
+        statuses = (filters.status,) if filters.status else OPEN_STATUSES
     if filters.q:
-        conditions.append(_search_condition(filters.q, searched_id))
+        # PostgreSQL only: SQLite reads the terms' submission ids from the primary key, which
+        # covers them, faster than from the (term, status) index (8,890 matches: 4 -> 31 ms).
+        by_status = statuses if db.engine.dialect.name == "postgresql" else ()
+        conditions.append(_search_condition(filters.q, searched_id, by_status))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
     if (by_treatment := treatment_index.filter_condition(filters.treatment)) is not None:
         conditions.append(by_treatment)
-    if with_status and filters.status != ALL_STATUSES:
-        if filters.status:
-            conditions.append(Submission.status == filters.status)
-        else:
-            conditions.append(Submission.status.in_(OPEN_STATUSES))
+    if len(statuses) == 1:
+        conditions.append(Submission.status == statuses[0])
+    elif statuses:
+        conditions.append(Submission.status.in_(statuses))
     if filters.mine:
         conditions.append(Submission.assigned_to_id == user_id)
     if filters.urgent:
@@ -178,9 +209,13 @@ def queue_conditions(
         start = dt.datetime.combine(filters.submitted_from, dt.time())
         conditions.append(submitted >= start)
     if filters.submitted_to:
-        end = dt.datetime.combine(filters.submitted_to + dt.timedelta(days=1), dt.time())
-        conditions.append(submitted < end)
+        conditions.append(submitted < waited_until(filters.submitted_to))
     return conditions
+
+
+def waited_until(submitted_to: dt.date) -> dt.datetime:
+    """The end of ``submitted_to`` (UTC): the filter "submitted up to" keeps rows before it."""
+    return dt.datetime.combine(submitted_to + dt.timedelta(days=1), dt.time())
 
 
 # SQLite's unary + hides a column from the index chooser (and changes nothing else).

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import update
+from sqlalchemy import event, text, update
 
 from app.models import AuditEvent, StaffUser, Submission
 from tests.conftest import csrf_token
@@ -158,3 +158,92 @@ def test_bulk_unassign_and_unknown_staff(
     assert fetch(made.id).assigned_to_id == colleague.id
     assert bulk(client, [made], assignee="").status_code == 302
     assert fetch(made.id).assigned_to_id is None
+
+
+def test_a_bulk_change_commits_once_for_all_its_cases(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+    audit_entries: Callable[..., list[AuditEvent]],
+) -> None:
+    """One transaction (one write to the log), not one a case; each case still audited."""
+    rows = [make_submission() for _ in range(3)]
+    me = login(client)
+    token = csrf_token(queue(client))
+    commits: list[Any] = []
+
+    def count(connection: Any) -> None:
+        commits.append(connection)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "commit", count)
+    try:
+        response = client.post(
+            "/review/bulk",
+            data={
+                "csrf_token": token,
+                "selected": [f"{s.id}:{s.version}" for s in rows],
+                "status": "in_review",
+                "assignee": str(me.id),
+            },
+        )
+    finally:
+        event.remove(engine, "commit", count)
+    assert response.status_code == 302
+    assert len(commits) == 1
+    assert {fetch(s.id).status for s in rows} == {"in_review"}
+    assert sorted(e.target_id for e in audit_entries("change_status")) == [s.id for s in rows]
+    assert sorted(e.target_id for e in audit_entries("assign")) == [s.id for s in rows]
+
+
+def test_a_case_changed_while_the_bulk_change_writes_is_rolled_back_alone(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    fetch: Callable[[int], Submission],
+    audit_entries: Callable[..., list[AuditEvent]],
+) -> None:
+    """Someone else's change lands between the read and the UPDATE of one case: the UPDATE,
+    guarded by the version read, changes nothing, that case's savepoint (its timeline entry
+    and audit row too) is rolled back and it is reported by reference; the others commit."""
+    first, raced, last = (make_submission() for _ in range(3))
+    login(client)
+    token = csrf_token(queue(client))
+
+    raced_at: list[int] = []
+
+    def other_writer(session: Any, _context: Any, _instances: Any) -> None:
+        if not raced_at and any(getattr(o, "id", None) == raced.id for o in session.dirty):
+            raced_at.append(raced.id)
+            session.connection().execute(
+                text("UPDATE submission SET version = version + 5 WHERE id = :id"),
+                {"id": raced.id},
+            )
+
+    event.listen(db.session, "before_flush", other_writer)
+    try:
+        response = client.post(
+            "/review/bulk",
+            data={
+                "csrf_token": token,
+                "selected": [f"{s.id}:{s.version}" for s in (first, raced, last)],
+                "status": "in_review",
+                "assignee": "keep",
+            },
+            follow_redirects=True,
+        )
+    finally:
+        event.remove(db.session, "before_flush", other_writer)
+    assert raced_at == [raced.id]
+    page = htmllib.unescape(response.get_data(as_text=True))
+    assert f"{raced.reference} not changed: This submission was changed by" in page
+    assert f"2 cases changed: {first.reference}, {last.reference}." in page
+    assert (fetch(first.id).status, fetch(last.id).status) == ("in_review", "in_review")
+    assert fetch(raced.id).status == "new"
+    assert sorted(e.target_id for e in audit_entries("change_status")) == [first.id, last.id]

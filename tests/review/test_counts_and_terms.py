@@ -184,6 +184,42 @@ def test_an_eight_letter_search_finds_a_name_as_well(
     assert listed(queue(client, "?q=ANDERSON")) == [wanted.id]
 
 
+def test_an_eight_letter_search_lists_and_counts_the_name_and_the_reference_once_each(
+    app: Flask,
+    db: SQLAlchemy,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+) -> None:
+    """Under each status filter, and counted per status from the terms and the reference."""
+    login(client)
+    new = make_submission(baseline(first_name="Jo", last_name="Anderson"))
+    in_review = make_submission(baseline(first_name="Al", last_name="Anderson"), status="in_review")
+    by_reference = make_submission(
+        baseline(first_name="Kim", last_name="Lee"), status="closed", reference="PS-ANDE-RS0N"
+    )
+    make_submission(baseline(first_name="Ann", last_name="Anders"), status="closed")
+    html = queue(client, "?q=anderson")
+    assert sorted(listed(html)) == sorted([new.id, in_review.id])  # open cases by default
+    counts = ("All: 3<", "New: 1<", "In review: 1<", "Closed: 1<")
+    assert [count for count in counts if count not in html] == []
+    assert listed(queue(client, "?q=anderson&status=closed")) == [by_reference.id]
+    assert listed(queue(client, "?q=anderson&status=in_review")) == [in_review.id]
+    assert len(listed(queue(client, "?q=anderson&status=all"))) == 3
+    with app.app_context():  # the reference on a case the name finds too: counted once
+        for submission_id, reference in (
+            (by_reference.id, "PS-2222-3333"),
+            (new.id, "PS-ANDE-RS0N"),
+        ):
+            db.session.execute(
+                update(Submission).where(Submission.id == submission_id).values(reference=reference)
+            )
+        db.session.commit()
+    html = queue(client, "?q=anderson")
+    assert "All: 2<" in html
+    assert "New: 1<" in html
+
+
 def test_stored_names_get_prefix_terms_on_upgrade(
     app: Flask, db: SQLAlchemy, make_submission: Callable[..., Submission]
 ) -> None:

@@ -22,6 +22,7 @@ REFERENCE_RE = re.compile(r'class="reference" href="/review/submissions/(\d+)[?"
 URGENT = {**phq9_total(17, item9=1), "asq_thoughts_now": "no"}
 PREGNANT = {"pregnancy_applicable": "yes", "pregnant_now": "yes", "breastfeeding": "no"}
 NO_RIDE = {"transport_home": "no"}
+ACUTE = {**phq9_total(12, item9=0), "asq_wish_dead": "yes", "asq_thoughts_now": "yes"}
 
 
 def listed(html: str) -> list[int]:
@@ -227,6 +228,38 @@ def test_pagination(
     assert listed(queue(client, "?page=99")) == [made[4].id]  # past the end: the last page
     filtered = queue(client, "?outcome=likely_candidate")
     assert "page=2&amp;outcome=likely_candidate" in filtered
+
+
+def test_every_page_of_the_open_queue_merges_the_open_statuses_in_queue_order(
+    app: Flask,
+    client: FlaskClient,
+    login: Callable[..., Any],
+    make_submission: Callable[..., Submission],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The default view reads each open status's range of the index up to the page's end and
+    merges them: the pages are still the open cases in priority order, then oldest first."""
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
+    now = utcnow()
+    statuses = ("new", "closed", "in_review", "declined", "needs_more_info", "evaluation_scheduled")
+    answers = (baseline(), baseline(**PREGNANT), baseline(**NO_RIDE), baseline(**URGENT))
+    made = [
+        make_submission(
+            answers[n % len(answers)],
+            status=statuses[n % len(statuses)],
+            submitted_at=now - dt.timedelta(hours=n),
+        )
+        for n in range(14)
+    ]
+    open_cases = [s for s in made if s.status not in ("closed", "declined")]
+    in_order = sorted(open_cases, key=lambda s: (-s.priority, s.submitted_at, s.id))
+    acute = make_submission(baseline(**ACUTE), status="in_review", submitted_at=now)
+    expected = [acute.id] + [s.id for s in in_order]  # an acute signal first, then the rest
+    login(client)
+    pages = [listed(queue(client, f"?page={n}")) for n in range(1, 6)]
+    assert [i for page in pages for i in page] == expected
+    assert len(expected) == 10
+    assert len({s.status for s in open_cases}) == 4
 
 
 def test_an_empty_queue_says_so(client: FlaskClient, login: Callable[..., Any]) -> None:
