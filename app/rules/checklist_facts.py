@@ -169,6 +169,11 @@ _BP = (
 )
 _PSYCH = ("psychosis_ever", "psychosis_current", "mania_ever", "mania_current")
 _PREGNANCY = ("pregnancy_applicable", "pregnant_now", "breastfeeding")
+_ECT_HISTORY = _fact(
+    "ect_history",
+    ("ect_tried", "ect_sessions", "ect_response"),
+    fields_judge("ect_tried", "ect_sessions", "ect_response", needed=("ect_tried",)),
+)
 _TMS_CONTRAINDICATIONS = (
     "head_implants",
     "head_implants_text",
@@ -210,11 +215,7 @@ FACTS: Final[Mapping[str, tuple[Fact, ...]]] = {
             _augmentation,
         ),
         _THERAPY,
-        _fact(
-            "ect_history",
-            ("ect_tried", "ect_sessions", "ect_response"),
-            fields_judge("ect_tried", "ect_sessions", "ect_response", needed=("ect_tried",)),
-        ),
+        _ECT_HISTORY,
         _fact(
             "prior_tms",
             ("tms_tried", "tms_sessions", "tms_response"),
@@ -342,11 +343,7 @@ FACTS: Final[Mapping[str, tuple[Fact, ...]]] = {
             ),
         ),
         _TRIALS,
-        _fact(
-            "ect_history",
-            ("ect_tried", "ect_sessions", "ect_response"),
-            fields_judge("ect_tried", "ect_sessions", "ect_response", needed=("ect_tried",)),
-        ),
+        _ECT_HISTORY,
         _fact(
             "tms_ketamine_history",
             ("tms_tried", "tms_response", "prior_ketamine", "prior_ketamine_response"),
