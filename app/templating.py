@@ -43,18 +43,19 @@ def translate(message: str, **params: Any) -> str:
 
     (Jinja's ``_`` always applies ``%``, which breaks on stored strings; this does not.)
     """
-    if not message:
-        return ""
-    text = gettext_in(translations(), message)
-    return text % params if params else text
+    return translated_in(translations(), message, params)
 
 
 @pass_context
 def _translate_here(context: Context, message: str, **params: Any) -> str:
     """``translate`` for templates (``t``), with the catalogue of the page being drawn."""
+    return translated_in(catalogue_of(context), message, params)
+
+
+def translated_in(catalogue: Any, message: str, params: dict[str, Any]) -> str:
     if not message:
         return ""
-    text = gettext_in(catalogue_of(context), message)
+    text = gettext_in(catalogue, message)
     return text % params if params else text
 
 
