@@ -126,7 +126,8 @@ class SubmissionSearchTerm(Model):
     """One word of a submission's name, as its blind index: what a name search looks up.
 
     ``status`` is the submission's, copied by database triggers (migration 3c9e0a4d2b71) on
-    insert and on every status change, so a search's counts per status read this index alone.
+    insert and on every status change, so a search's counts per status read this index alone
+    (migration f2c6a8d41e97 added the submission id to it).
     """
 
     __tablename__ = "submission_search_term"
@@ -138,7 +139,13 @@ class SubmissionSearchTerm(Model):
     status: Mapped[str | None] = mapped_column(String(32))
 
 
-Index("ix_submission_search_term_status", SubmissionSearchTerm.term, SubmissionSearchTerm.status)
+# The submission id too: a search's counts and its union with a reference read this index alone.
+Index(
+    "ix_submission_search_term_status",
+    SubmissionSearchTerm.term,
+    SubmissionSearchTerm.status,
+    SubmissionSearchTerm.submission_id,
+)
 
 
 class SubmissionTreatment(Model):
