@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, insert, select, union
 
 from app import clinic, crypto, rules, treatment_index
 from app.extensions import db
@@ -137,18 +137,33 @@ def search_condition(query: str) -> ColumnElement[bool]:
     """Submissions whose name has a word starting with each word of ``query``, or whose email
     is ``query``, or whose phone number is ``query`` or ends with its four digits (compared
     through the blind indexes, so the database never sees any of it in clear)."""
+    found = union(*search_parts(query)).subquery()
+    return Submission.id.in_(select(found.c.id))
+
+
+def search_parts(query: str) -> list[Select[Any]]:
+    """Each alternative of ``search_condition`` as the submissions it finds with their status
+    (``id``, ``status``), each read from its own index: the email's or the phone's blind
+    index, or the search terms (which carry their submission's status)."""
     index = crypto.keyring().blind_index
     text = query.strip().lower()
-    conditions = [Submission.search_email == index(text)]
+    found = select(Submission.id, Submission.status)
+    parts: list[Select[Any]] = [found.where(Submission.search_email == index(text))]
     digits = normalise_phone(text)
     if len(digits) >= 7:
-        conditions.append(Submission.search_phone == index(phone_key(digits)))
+        parts.append(found.where(Submission.search_phone == index(phone_key(digits))))
     elif len(digits) == 4 and not re.search(r"[^\d\s()+./-]", text):
-        conditions.append(Submission.id.in_(with_every_term([phone_term(digits)])))
+        parts.append(with_every_term_and_status([phone_term(digits)]))
     terms = query_terms(text)
     if terms:
-        conditions.append(Submission.id.in_(with_every_term(terms)))
-    return or_(*conditions)
+        parts.append(with_every_term_and_status(terms))
+    return parts
+
+
+def with_every_term_and_status(terms: list[str]) -> Select[Any]:
+    """The submissions whose name has every one of ``terms``, with their status."""
+    term = SubmissionSearchTerm
+    return select(term.submission_id.label("id"), term.status).where(*every_term(terms))
 
 
 SUMMARY_ANSWERS = (

@@ -18,6 +18,7 @@ from app.review.search import (
     ALL_STATUSES,
     URGENT_OUTCOME,
     QueueFilters,
+    by_blind_indexes,
     name_only_terms,
     reference_or_name,
     waited_until,
@@ -47,14 +48,14 @@ def status_counts(
         return _counted(rows)
     if filters.q and len(conditions) == 1 and (both := reference_or_name(filters.q)):
         # The name's terms and the reference's row, each with its status (a union: once each).
-        found = union(
-            select(SubmissionSearchTerm.submission_id, SubmissionSearchTerm.status).where(
-                *submissions.every_term(both[1])
-            ),
+        return _counted_found(
+            submissions.with_every_term_and_status(both[1]),
             select(Submission.id, Submission.status).where(Submission.reference == both[0]),
-        ).subquery()
-        counted = select(found.c.status, func.count()).group_by(found.c.status)
-        return _counted(db.session.execute(counted).tuples())
+        )
+    if filters.q and len(conditions) == 1 and by_blind_indexes(filters.q):
+        # An email or a phone number: likewise, each alternative with its status, instead of
+        # every open case joined with the few found (100,000 submissions: 15 -> 1 ms).
+        return _counted_found(*submissions.search_parts(filters.q))
     if (kept := kept_counts(filters, conditions, user_id)) is not None:
         return _counted(db.session.execute(kept).tuples())
     counts = db.session.execute(
@@ -100,6 +101,13 @@ def kept_counts(
             since = since.where(narrowed)
         parts = union_all(kept, since.group_by(Submission.status)).subquery()
     return select(parts.c.status, func.sum(parts.c.submissions)).group_by(parts.c.status)
+
+
+def _counted_found(*parts: Select[Any]) -> dict[str, int]:
+    """Counted per status: the submissions ``parts`` find (``id``, ``status``), once each."""
+    found = union(*parts).subquery()
+    counted = select(found.c.status, func.count()).group_by(found.c.status)
+    return _counted(db.session.execute(counted).tuples())
 
 
 def _counted(rows: Any) -> dict[str, int]:

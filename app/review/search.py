@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, literal_column, select, union
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BooleanClauseList
 
 from app import submissions, treatment_index
 from app.extensions import db
@@ -121,7 +119,9 @@ def _search_condition(
     if terms:
         names = _with_status(submissions.with_every_term(terms), statuses)
         return searched_id.in_(names)  # type: ignore[no-any-return]
-    return _each_by_its_index(submissions.search_condition(q))
+    # An email, a phone number or words with digits: each alternative by its own index (an OR
+    # of them read the whole table).
+    return submissions.search_condition(q)
 
 
 def _with_status(names: Select[tuple[int]], statuses: Sequence[str]) -> Select[tuple[int]]:
@@ -162,18 +162,10 @@ def name_only_terms(q: str, kind: str | None = None) -> list[str]:
     return submissions.query_terms(q)
 
 
-def _each_by_its_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """``a OR b OR c`` as ``id IN (ids where a UNION ids where b ...)``.
-
-    The database then looks each alternative up in its own index (the name one by a scan of
-    the narrow index, not of the table), instead of reading every row to test them together.
-    """
-    parts = (
-        list(condition.clauses)
-        if isinstance(condition, BooleanClauseList) and condition.operator is operators.or_
-        else [condition]
-    )
-    return Submission.id.in_(union(*(select(Submission.id).where(part) for part in parts)))
+def by_blind_indexes(q: str) -> bool:
+    """Whether a search box entry is looked up as an email, a phone number or words with
+    digits (``submissions.search_parts``), rather than as a reference or a name alone."""
+    return search_reference(q) is None and not name_only_terms(q)
 
 
 def queue_conditions(

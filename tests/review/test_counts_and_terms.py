@@ -154,6 +154,25 @@ def test_phone_search_by_the_last_four_digits_or_in_full(
     assert listed(queue(client, "?q=4201")) == []
 
 
+def test_phone_and_email_searches_count_each_case_once_by_its_status(
+    client: FlaskClient, login: Callable[..., Any], make_submission: Callable[..., Submission]
+) -> None:
+    """Counted from what each alternative finds (the email's index, the phone's, the terms),
+    with the status each carries."""
+    login(client)
+    make_submission(baseline(phone="555-555-0142", email="kim@example.org"))
+    make_submission(baseline(phone="555-123-0142"), status="in_review")
+    make_submission(baseline(phone="555-555-0199", email="ana@example.org"), status="closed")
+    html = queue(client, "?q=0142")
+    expected = ("All: 2<", "New: 1<", "In review: 1<", "Closed: 0<")
+    assert [n for n in expected if n not in html] == []
+    html = queue(client, "?" + urlencode({"q": "555 555 0142"}))
+    assert "All: 1<" in html and "New: 1<" in html
+    html = queue(client, "?q=ANA@example.org&status=all")
+    assert "All: 1<" in html and "Closed: 1<" in html
+    assert "All: 0<" in queue(client, "?q=4201")
+
+
 @pytest.mark.parametrize("typed", ["{ref}", "{ref_lower}", "{bare}", "{bare_lower}", "{compact}"])
 def test_reference_search_with_or_without_ps(
     client: FlaskClient,
