@@ -46,6 +46,26 @@ class QuietHandler(WSGIRequestHandler):
         return None
 
 
+def whole_responses(app: Any) -> Any:
+    """``app`` with each response read whole (and its iterable closed) before it is sent.
+
+    werkzeug's development server closes a response's iterable only after draining the
+    request's socket; when the browser has already dropped the connection (a favicon fetch cut
+    short by a page that closes) that read raises first, a static file stays open, and the
+    ResourceWarning fails whichever test is running. Real servers (gunicorn) close it either way.
+    """
+
+    def wsgi(environ: Any, start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="package")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app with its own SQLite file, schema from the migrations, rate limits off."""
@@ -67,7 +87,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(scope="package")
 def live_url(live_app: Flask) -> Iterator[str]:
     """The app served by werkzeug on 127.0.0.1 and a free port, in a background thread."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, whole_responses(live_app), threaded=True, request_handler=QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="browser-test-server")
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
