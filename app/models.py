@@ -126,26 +126,21 @@ class SubmissionSearchTerm(Model):
     """One word of a submission's name, as its blind index: what a name search looks up.
 
     ``status`` is the submission's, copied by database triggers (migration 3c9e0a4d2b71) on
-    insert and on every status change, so a search's counts per status read this index alone
-    (migration f2c6a8d41e97 added the submission id to it).
+    insert and on every status change, so a search's counts per status read the key alone.
+    The key is ``(term, status, submission_id)`` and, on SQLite, the table is that key (no
+    rowid): a search walks one B-tree, and a submit writes each of its terms into two (the
+    key and the submission's index) instead of four (migration a9d3f5b7c2e1).
     """
 
     __tablename__ = "submission_search_term"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Empty until the triggers copy the submission's (a key column cannot be NULL).
+    status: Mapped[str] = mapped_column(String(32), primary_key=True, server_default="")
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    status: Mapped[str | None] = mapped_column(String(32))
-
-
-# The submission id too: a search's counts and its union with a reference read this index alone.
-Index(
-    "ix_submission_search_term_status",
-    SubmissionSearchTerm.term,
-    SubmissionSearchTerm.status,
-    SubmissionSearchTerm.submission_id,
-)
 
 
 class SubmissionTreatment(Model):

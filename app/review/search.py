@@ -181,10 +181,8 @@ def queue_conditions(
     if with_status and filters.status != ALL_STATUSES:
         statuses = (filters.status,) if filters.status else OPEN_STATUSES
     if filters.q:
-        # PostgreSQL only: SQLite reads the terms' submission ids from the primary key, which
-        # covers them, faster than from the (term, status) index (8,890 matches: 4 -> 31 ms).
-        by_status = statuses if db.engine.dialect.name == "postgresql" else ()
-        conditions.append(_search_condition(filters.q, searched_id, by_status))
+        # The terms' key is (term, status, submission_id): the statuses shown narrow it.
+        conditions.append(_search_condition(filters.q, searched_id, statuses))
     if filters.outcome:
         conditions.append(Submission.outcome == filters.outcome)
     if (by_treatment := treatment_index.filter_condition(filters.treatment)) is not None:

@@ -368,12 +368,13 @@ def _plan(statement: str, **values: str) -> str:
     return "\n".join(str(row[-1]) for row in rows)
 
 
-def test_an_eight_letter_search_counts_from_the_terms_index_alone(
+def test_an_eight_letter_search_counts_from_the_terms_key_alone(
     app: Flask, make_submission: Callable[..., Submission]
 ) -> None:
     """The union of a name's terms and a reference needs each term's submission id and status:
-    both are in the terms' status index, so no term row is read (at 1,000,000 submissions a
-    common name's 16,000 rows cost 30 ms)."""
+    both are in the terms' key, so the search reads that key alone: on SQLite the table is its
+    key (no rowid), on PostgreSQL an index-only scan of it (at 1,000,000 submissions, fetching
+    a common name's 16,000 rows from the table cost 30 ms)."""
     make_submission(baseline(first_name="Jo", last_name="Anderson"))
     with app.app_context():
         statement = (
@@ -387,5 +388,5 @@ def test_an_eight_letter_search_counts_from_the_terms_index_alone(
     scans = [line for line in plan.splitlines() if re.search("Scan|SEARCH|SCAN", line)]
     reads = [line for line in scans if "submission_search_term" in line]
     assert reads, plan
-    assert all("ix_submission_search_term_status" in line for line in reads), plan
-    assert all("COVERING INDEX" in line or "Index Only Scan" in line for line in reads), plan
+    by_key = ("SEARCH submission_search_term USING PRIMARY KEY", "Index Only Scan using pk_")
+    assert all(any(way in line for way in by_key) for line in reads), plan
