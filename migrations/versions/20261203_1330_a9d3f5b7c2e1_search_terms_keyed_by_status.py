@@ -95,17 +95,11 @@ def downgrade():
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_rebuild(SQLITE_ROWID, "status")
     else:
-        op.create_index(
-            'ix_submission_search_term_status',
-            'submission_search_term',
-            ['term', 'status', 'submission_id'],
-        )
         op.drop_constraint('pk_submission_search_term', 'submission_search_term', type_='primary')
         op.create_primary_key(
             'pk_submission_search_term', 'submission_search_term', ['term', 'submission_id']
         )
         op.alter_column('submission_search_term', 'status', nullable=True, server_default=None)
-        return
     op.create_index(
         'ix_submission_search_term_status',
         'submission_search_term',
